@@ -1,0 +1,219 @@
+//! The core's observable state as plain serde types: query keys, query snapshots,
+//! connectivity and the events the core reports. The core produces them, the shell forwards
+//! them as Tauri events and answers snapshot commands with them, the UI renders them.
+//!
+//! Serde and chrono only, so the UI can use it from wasm32.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub use sellerdash_api::OrderSummary;
+
+/// A hierarchical query key, `["seller", "orders", "pending"]`, shown as
+/// `seller/orders/pending`. Invalidating a key invalidates every key it is a prefix of.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct QueryKey(pub Vec<String>);
+
+impl QueryKey {
+    pub fn new<I, S>(segments: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self(segments.into_iter().map(Into::into).collect())
+    }
+
+    pub fn segments(&self) -> &[String] {
+        &self.0
+    }
+
+    /// True when `self` is `prefix` or lies under it.
+    pub fn starts_with(&self, prefix: &QueryKey) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+
+    /// `seller/dashboard`: the dashboard stats.
+    pub fn dashboard() -> Self {
+        Self::new(["seller", "dashboard"])
+    }
+
+    /// `seller/orders/pending`: the orders waiting for the seller's confirmation.
+    pub fn pending_orders() -> Self {
+        Self::new(["seller", "orders", "pending"])
+    }
+}
+
+impl fmt::Display for QueryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("/"))
+    }
+}
+
+/// Where a query stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryStatus {
+    /// No data yet, neither cached nor fetched.
+    Loading,
+    /// The last fetch succeeded (or cached data waits for its first refresh).
+    Success,
+    /// The last fetch failed after its retries; `data` is the last good data, if any.
+    Error,
+}
+
+/// Why a fetch or an action failed, in a form the UI branches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The server could not be reached, or did not answer in time.
+    Network,
+    /// The server answered with a 5xx.
+    Server,
+    /// The server's answer was not the JSON the contract promises.
+    Decode,
+    /// The token was refused.
+    Unauthorized,
+    /// The resource does not exist (for this seller).
+    NotFound,
+    /// The action is not allowed in the resource's current state.
+    Conflict,
+    /// The request was refused as malformed.
+    BadRequest,
+    /// Anything else inside the app (the cache, say).
+    Internal,
+}
+
+/// An error with a class and a human message: what commands return and snapshots carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppError {
+    pub code: ErrorKind,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: ErrorKind, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+/// The last failure of a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryError {
+    pub error: AppError,
+    pub at: DateTime<Utc>,
+}
+
+/// Everything the UI needs to render one query: its data (as JSON of the key's contract
+/// type), how old it is and what the core is doing about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuerySnapshot {
+    pub key: QueryKey,
+    pub status: QueryStatus,
+    /// The last good data, kept through failures.
+    pub data: Option<serde_json::Value>,
+    /// When `data` was fetched from the server (also for data loaded from the cache).
+    pub updated_at: Option<DateTime<Utc>>,
+    /// True while `data` comes from the on-disk cache and has not been refreshed yet.
+    pub from_cache: bool,
+    /// After this long without a refresh the data is stale.
+    pub stale_after_ms: u64,
+    /// A request for this key is in flight.
+    pub fetching: bool,
+    pub last_error: Option<QueryError>,
+    /// Failures since the last success.
+    pub failure_count: u32,
+    /// When the next request is due (an interval tick or a retry).
+    pub next_fetch_at: Option<DateTime<Utc>>,
+}
+
+impl QuerySnapshot {
+    /// A query nobody has fetched yet.
+    pub fn empty(key: QueryKey, stale_after_ms: u64) -> Self {
+        Self {
+            key,
+            status: QueryStatus::Loading,
+            data: None,
+            updated_at: None,
+            from_cache: false,
+            stale_after_ms,
+            fetching: false,
+            last_error: None,
+            failure_count: 0,
+            next_fetch_at: None,
+        }
+    }
+
+    /// The data decoded as the key's contract type.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        self.data.clone().map(serde_json::from_value)
+    }
+
+    /// True when the data is older than the query's stale time at `now` (or absent).
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        match self.updated_at {
+            None => true,
+            Some(at) => (now - at).num_milliseconds() > i64::try_from(self.stale_after_ms).unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// Whether the marketplace answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Connectivity {
+    /// Nothing answered or failed yet.
+    Connecting,
+    Online { since: DateTime<Utc> },
+    /// Requests fail to reach the server (or it answers 5xx) since `since`.
+    Offline {
+        since: DateTime<Utc>,
+        reason: String,
+        /// When the core tries again next.
+        retry_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// New orders waiting for confirmation that the seller has not been told about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPendingOrders {
+    /// Newest first.
+    pub orders: Vec<OrderSummary>,
+    /// True when these arrived while the app was not running (one summary alert for all).
+    pub while_away: bool,
+}
+
+/// Everything the core reports, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CoreEvent {
+    QueryUpdated(QuerySnapshot),
+    ConnectivityChanged(Connectivity),
+    NewPendingOrders(NewPendingOrders),
+    /// The server's count of pending orders changed (the tray shows it).
+    PendingTotal { total: u64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_hierarchical() {
+        let pending = QueryKey::pending_orders();
+        assert_eq!(pending.to_string(), "seller/orders/pending");
+        assert!(pending.starts_with(&QueryKey::new(["seller", "orders"])));
+        assert!(!QueryKey::dashboard().starts_with(&QueryKey::new(["seller", "orders"])));
+        assert_eq!(serde_json::to_string(&pending).unwrap(), r#"["seller","orders","pending"]"#);
+    }
+}
