@@ -1,1 +1,5 @@
-fn main() { tauri_build::build() }
+//! Generates the Tauri context (config, icons, capabilities) at build time.
+
+fn main() {
+    tauri_build::build();
+}

@@ -1,0 +1,212 @@
+//! The built app in a real window, driven through WebDriver: tauri-driver starts
+//! WebKitWebDriver, which starts the app with the test's arguments.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::Context;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::eventually;
+
+/// How long the window may take to show its first page.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct App {
+    client: Option<Client>,
+    driver: Child,
+    data_dir: PathBuf,
+}
+
+/// The app binary: `SELLERDASH_APP_BIN`, else the debug build in the target dir.
+pub fn binary() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("SELLERDASH_APP_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let path = target.join("debug/sellerdash");
+    anyhow::ensure!(
+        path.exists(),
+        "no app binary at {}: build it with `scripts/dev build` (tauri build --debug --no-bundle) or set SELLERDASH_APP_BIN",
+        path.display()
+    );
+    Ok(path)
+}
+
+impl App {
+    /// Starts the app against `marketplace_url` with its data in `data_dir`.
+    pub async fn launch(marketplace_url: &str, token: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests under xvfb-run (scripts/dev test does)"
+        );
+        let application = binary()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("cannot start tauri-driver: install it with `scripts/dev setup`")?;
+        let mut app = App { client: None, driver, data_dir: data_dir.to_owned() };
+        let args = vec![
+            "--marketplace-url".to_owned(),
+            marketplace_url.to_owned(),
+            "--token".to_owned(),
+            token.to_owned(),
+            "--data-dir".to_owned(),
+            data_dir.display().to_string(),
+        ];
+        let capabilities = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": application, "args": args },
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a JSON object literal"),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let client = eventually("tauri-driver to accept a session", START_TIMEOUT, || {
+            let capabilities = capabilities.clone();
+            let url = url.clone();
+            async move {
+                match ClientBuilder::native().capabilities(capabilities).connect(&url).await {
+                    Ok(client) => Ok(Some(client)),
+                    Err(error) => Err(error.into()),
+                }
+            }
+        })
+        .await?;
+        app.client = Some(client);
+        app.wait_for("[data-testid=connection]", START_TIMEOUT).await?;
+        Ok(app)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("the session is open until quit")
+    }
+
+    /// The element matching `css` once it appears.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> anyhow::Result<Element> {
+        let client = self.client();
+        eventually(&format!("`{css}` in the window"), timeout, || async move {
+            match client.find(Locator::Css(css)).await {
+                Ok(element) => Ok(Some(element)),
+                Err(fantoccini::error::CmdError::NoSuchElement(_)) => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
+        let client = self.client();
+        eventually(&format!("`{css}` to leave the window"), timeout, || async move {
+            Ok(client.find_all(Locator::Css(css)).await?.is_empty().then_some(()))
+        })
+        .await
+    }
+
+    /// Waits until the text of `css` satisfies `accept`, and returns it.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        timeout: Duration,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let client = self.client();
+        let accept = &accept;
+        eventually(&format!("the text of `{css}`"), timeout, || async move {
+            match client.find(Locator::Css(css)).await {
+                Ok(element) => {
+                    let text = element.text().await?;
+                    Ok(accept(&text).then_some(text))
+                }
+                Err(fantoccini::error::CmdError::NoSuchElement(_)) => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.wait_for(css, Duration::from_secs(10)).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self.wait_for(css, Duration::from_secs(10)).await?.text().await?)
+    }
+
+    /// The screen as PNG bytes (for a failing test's evidence).
+    pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
+        Ok(self.client().screenshot().await?)
+    }
+
+    /// The app's process id (found by its unique data folder on the command line).
+    pub fn pid(&self) -> anyhow::Result<u32> {
+        app_pids(&self.data_dir)
+            .into_iter()
+            .next()
+            .with_context(|| format!("no app process for {}", self.data_dir.display()))
+    }
+
+    /// Ends the session, then makes sure the app (which stays in the tray when its window
+    /// closes) is gone, as a seller quitting it or a crash would leave it.
+    pub async fn quit(mut self) -> anyhow::Result<()> {
+        if let Some(client) = self.client.take() {
+            client.close().await?;
+        }
+        let data_dir = self.data_dir.clone();
+        let ended = eventually("the app to exit", Duration::from_secs(5), || {
+            let data_dir = data_dir.clone();
+            async move { Ok(app_pids(&data_dir).is_empty().then_some(())) }
+        })
+        .await;
+        if ended.is_err() {
+            for pid in app_pids(&self.data_dir) {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Processes whose command line names `data_dir` (the app under test).
+fn app_pids(data_dir: &Path) -> Vec<u32> {
+    let needle = data_dir.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
+                let args: Vec<&[u8]> = cmdline.split(|byte| *byte == 0).collect();
+                args.first().is_some_and(|program| program.ends_with(b"sellerdash"))
+                    && args.iter().any(|arg| *arg == needle.as_bytes())
+            })
+        })
+        .collect()
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}

@@ -1,0 +1,164 @@
+//! What the app shows outside its window, read from the session D-Bus: the `Notify` calls
+//! it makes to the notification daemon (watched with `dbus-monitor`) and its tray menu (the
+//! `com.canonical.dbusmenu` object libayatana-appindicator exports, read with `gdbus`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::eventually;
+
+/// Every `Notify` call on the session bus since the watch started.
+pub struct NotificationWatch {
+    monitor: Child,
+    calls: Arc<Mutex<Vec<String>>>,
+}
+
+impl NotificationWatch {
+    pub async fn start() -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no session D-Bus: run the end-to-end tests under dbus-run-session (scripts/dev test does)"
+        );
+        let mut monitor = Command::new("dbus-monitor")
+            .args(["--session", "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start dbus-monitor (Debian package dbus)")?;
+        let stdout = monitor.stdout.take().context("dbus-monitor has no stdout")?;
+        let calls = Arc::new(Mutex::new(Vec::<String>::new()));
+        let ready = Arc::new(Mutex::new(false));
+        {
+            let calls = Arc::clone(&calls);
+            let ready = Arc::clone(&ready);
+            std::thread::spawn(move || {
+                let mut in_notify = false;
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Ok(mut ready) = ready.lock() {
+                        *ready = true;
+                    }
+                    let Ok(mut calls) = calls.lock() else { return };
+                    if line.starts_with("method call") || line.starts_with("signal") {
+                        in_notify = line.contains("member=Notify");
+                        if in_notify {
+                            calls.push(String::new());
+                        }
+                    } else if in_notify {
+                        if let Some(call) = calls.last_mut() {
+                            call.push_str(line.trim());
+                            call.push('\n');
+                        }
+                    }
+                }
+            });
+        }
+        // dbus-monitor prints its own NameAcquired signal once it listens.
+        eventually("dbus-monitor to listen", Duration::from_secs(5), || {
+            let ready = Arc::clone(&ready);
+            async move { Ok(ready.lock().is_ok_and(|ready| *ready).then_some(())) }
+        })
+        .await?;
+        Ok(Self { monitor, calls })
+    }
+
+    /// The text (arguments) of every `Notify` call so far.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().map(|calls| calls.clone()).unwrap_or_default()
+    }
+
+    /// How many `Notify` calls mention `text` (an order id, say).
+    pub fn count_naming(&self, text: &str) -> usize {
+        self.calls().iter().filter(|call| call.contains(text)).count()
+    }
+}
+
+impl Drop for NotificationWatch {
+    fn drop(&mut self) {
+        let _ = self.monitor.kill();
+        let _ = self.monitor.wait();
+    }
+}
+
+fn gdbus(args: &[&str]) -> anyhow::Result<String> {
+    let output = Command::new("gdbus").args(args).output().context("cannot run gdbus (Debian package libglib2.0-bin)")?;
+    anyhow::ensure!(output.status.success(), "gdbus {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The labels of the tray menu that process `pid` exports on the session bus.
+pub fn tray_menu_labels(pid: u32) -> anyhow::Result<Vec<String>> {
+    let connection = connection_of(pid)?;
+    let menu_path = find_menu_path(&connection, "/", 0)?
+        .with_context(|| format!("process {pid} exports no com.canonical.dbusmenu object"))?;
+    let layout = gdbus(&[
+        "call", "--session", "--dest", &connection, "--object-path", &menu_path,
+        "--method", "com.canonical.dbusmenu.GetLayout", "0", "-1", "[]",
+    ])?;
+    Ok(labels_in(&layout))
+}
+
+/// The unique bus name owned by process `pid`.
+fn connection_of(pid: u32) -> anyhow::Result<String> {
+    let names = gdbus(&[
+        "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
+        "--method", "org.freedesktop.DBus.ListNames",
+    ])?;
+    for name in quoted(&names).into_iter().filter(|name| name.starts_with(':')) {
+        let owner = gdbus(&[
+            "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
+            "--method", "org.freedesktop.DBus.GetConnectionUnixProcessID", &name,
+        ]);
+        if owner.is_ok_and(|owner| owner.trim() == format!("(uint32 {pid},)")) {
+            return Ok(name);
+        }
+    }
+    anyhow::bail!("process {pid} has no connection to the session bus")
+}
+
+/// Walks the object tree of `connection` for the object implementing dbusmenu.
+fn find_menu_path(connection: &str, path: &str, depth: u32) -> anyhow::Result<Option<String>> {
+    if depth > 8 {
+        return Ok(None);
+    }
+    let xml = gdbus(&["introspect", "--session", "--dest", connection, "--object-path", path, "--xml"])?;
+    if xml.contains("interface name=\"com.canonical.dbusmenu\"") {
+        return Ok(Some(path.to_owned()));
+    }
+    for node in xml.split("<node name=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+        let child = if path == "/" { format!("/{node}") } else { format!("{path}/{node}") };
+        if let Some(found) = find_menu_path(connection, &child, depth + 1)? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+/// Every single-quoted string in gdbus's GVariant text.
+fn quoted(text: &str) -> Vec<String> {
+    text.split('\'').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// The values of the `'label': <'…'>` entries of a dbusmenu layout.
+fn labels_in(layout: &str) -> Vec<String> {
+    layout
+        .split("'label': <'")
+        .skip(1)
+        .filter_map(|rest| rest.split("'>").next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_labels_from_a_dbusmenu_layout() {
+        let layout = "(uint32 3, (0, {'children-display': <'submenu'>}, [<(1, {'label': <'Open dashboard'>}, @av [])>, <(2, {'label': <'Pending orders (4)'>, 'enabled': <true>}, @av [])>]))";
+        assert_eq!(labels_in(layout), vec!["Open dashboard", "Pending orders (4)"]);
+    }
+}

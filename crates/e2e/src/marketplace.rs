@@ -1,0 +1,120 @@
+//! The reference server for a test: a demo store in a temporary SQLite file on
+//! `127.0.0.1:0`, which a test can stop and start again on the same port to play an outage.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sellerdash_api::{AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, TransitionOrder, paths};
+use sellerdash_server::{RunningServer, ServerConfig};
+
+pub struct Marketplace {
+    server: Option<RunningServer>,
+    database: PathBuf,
+    addr: SocketAddr,
+    seller_id: String,
+    seller_token: String,
+    admin_token: String,
+    http: reqwest::Client,
+}
+
+impl Marketplace {
+    /// A fresh demo store (no simulator: the test makes every change itself).
+    pub async fn start(dir: &std::path::Path) -> anyhow::Result<Self> {
+        let database = dir.join("marketplace.sqlite");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let server = sellerdash_server::start(listener, config(&database)).await?;
+        let seller = server.sellers().first().cloned().context("the demo store has no seller")?;
+        Ok(Self {
+            addr: server.addr(),
+            admin_token: server.admin_token().to_owned(),
+            seller_id: seller.id,
+            seller_token: seller.token,
+            server: Some(server),
+            database,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn seller_token(&self) -> &str {
+        &self.seller_token
+    }
+
+    /// Stops the server: the port refuses connections until [`Self::restart`].
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+
+    /// Starts the server again on the same port with the same data.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.stop().await;
+        let listener = tokio::net::TcpListener::bind(self.addr).await.context("rebinding the port")?;
+        self.server = Some(sellerdash_server::start(listener, config(&self.database)).await?);
+        Ok(())
+    }
+
+    /// A new pending order of one product through the admin API.
+    pub async fn create_order(&self) -> anyhow::Result<Order> {
+        let product_id = self.any_product_id().await?;
+        let body = CreateOrder {
+            seller_id: self.seller_id.clone(),
+            items: vec![CreateOrderItem { product_id, quantity: 2 }],
+            customer: None,
+            payment_method: None,
+        };
+        self.admin_post(paths::ADMIN_ORDERS, &body).await
+    }
+
+    pub async fn transition(&self, id: &str, action: AdminAction) -> anyhow::Result<Order> {
+        self.admin_post(&paths::admin_transition(id), &TransitionOrder { action, note: None }).await
+    }
+
+    pub async fn order(&self, id: &str) -> anyhow::Result<Order> {
+        self.seller_get(&paths::order(id)).await
+    }
+
+    pub async fn pending(&self) -> anyhow::Result<OrderPage> {
+        self.seller_get(paths::PENDING_ORDERS).await
+    }
+
+    async fn any_product_id(&self) -> anyhow::Result<String> {
+        let page: OrderPage = self.seller_get(&format!("{}?per_page=1", paths::ORDERS)).await?;
+        let summary = page.orders.first().context("the demo store has no orders")?;
+        let order = self.order(&summary.id).await?;
+        Ok(order.items.first().context("an order without items")?.product_id.clone())
+    }
+
+    async fn seller_get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let response =
+            self.http.get(format!("{}{path}", self.url())).bearer_auth(&self.seller_token).send().await?;
+        Ok(response.error_for_status()?.json().await?)
+    }
+
+    async fn admin_post<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> anyhow::Result<T> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.url()))
+            .bearer_auth(&self.admin_token)
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status();
+        let text = response.text().await?;
+        anyhow::ensure!(status.is_success(), "admin {path} answered {status}: {text}");
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+fn config(database: &std::path::Path) -> ServerConfig {
+    ServerConfig { database: database.to_owned(), admin_token: None, demo: true, simulator: None }
+}

@@ -1,0 +1,45 @@
+//! Thin Tauri commands: each one delegates to the core and returns its answer or an
+//! `AppError {code, message}`, so the UI never matches on strings.
+
+use sellerdash_api::Order;
+use sellerdash_state::{AppError, Connectivity, ErrorKind, QueryKey, QuerySnapshot};
+use tauri::State;
+
+use crate::Shell;
+
+/// The current state of one query, so a page that mounts late never misses data.
+#[tauri::command]
+pub fn snapshot(key: QueryKey, shell: State<'_, Shell>) -> Result<QuerySnapshot, AppError> {
+    shell
+        .core()
+        .snapshot(&key)
+        .ok_or_else(|| AppError::new(ErrorKind::NotFound, format!("no query {key}")))
+}
+
+/// Whether the marketplace answers.
+#[tauri::command]
+pub fn connectivity(shell: State<'_, Shell>) -> Connectivity {
+    shell.core().connectivity()
+}
+
+/// Fetches a query now (the page's refresh button).
+#[tauri::command]
+pub fn refetch(key: QueryKey, shell: State<'_, Shell>) -> Result<(), AppError> {
+    shell.core().refetch(&key)
+}
+
+/// Confirms a pending order.
+#[tauri::command]
+pub async fn confirm_order(id: String, shell: State<'_, Shell>) -> Result<Order, AppError> {
+    shell.core().confirm(&id).await
+}
+
+/// Cancels an order that has not shipped, with a reason the buyer sees.
+#[tauri::command]
+pub async fn cancel_order(
+    id: String,
+    reason: String,
+    shell: State<'_, Shell>,
+) -> Result<Order, AppError> {
+    shell.core().cancel(&id, &reason).await
+}

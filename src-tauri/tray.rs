@@ -1,0 +1,150 @@
+//! The tray icon and its menu. Linux tray icons get no click events, so the menu reaches
+//! every action: open the dashboard, the pending orders (with the server's count, marked
+//! when offline), pause notifications, quit. The icon turns to its alert form while orders
+//! wait for confirmation.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sellerdash_state::Connectivity;
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+use crate::{events, window};
+
+const TRAY_ID: &str = "main";
+const OPEN: &str = "open-dashboard";
+const PENDING: &str = "pending-orders";
+const PAUSE: &str = "pause-notifications";
+const QUIT: &str = "quit";
+
+const ICON: &[u8] = include_bytes!("../icons/tray.png");
+const ALERT_ICON: &[u8] = include_bytes!("../icons/tray-alert.png");
+
+struct TrayState<R: Runtime> {
+    pending_item: MenuItem<R>,
+    paused: AtomicBool,
+    view: Mutex<PendingView>,
+}
+
+/// What the tray's pending entry says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PendingView {
+    total: Option<u64>,
+    offline: bool,
+}
+
+impl PendingView {
+    fn label(self) -> String {
+        match (self.total, self.offline) {
+            (None, false) => "Pending orders".to_owned(),
+            (None, true) => "Pending orders (offline)".to_owned(),
+            (Some(total), false) => format!("Pending orders ({total})"),
+            (Some(total), true) => format!("Pending orders ({total}, offline)"),
+        }
+    }
+}
+
+pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let open = MenuItem::with_id(app, OPEN, "Open dashboard", true, None::<&str>)?;
+    let pending_item = MenuItem::with_id(app, PENDING, PendingView::default().label(), true, None::<&str>)?;
+    let pause = CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
+    let quit = MenuItem::with_id(app, QUIT, "Quit Sellerdash", true, None::<&str>)?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &open,
+            &pending_item,
+            &PredefinedMenuItem::separator(app)?,
+            &pause,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )?;
+    app.manage(TrayState { pending_item, paused: AtomicBool::new(false), view: Mutex::new(PendingView::default()) });
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(ICON)?)
+        .tooltip("Sellerdash")
+        .menu(&menu)
+        .on_menu_event(on_menu_event)
+        .build(app)?;
+    Ok(())
+}
+
+fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
+    match event.id().as_ref() {
+        OPEN => navigate(app, "dashboard"),
+        PENDING => navigate(app, "pending"),
+        PAUSE => {
+            if let Some(state) = app.try_state::<TrayState<R>>() {
+                let paused = !state.paused.load(Ordering::Relaxed);
+                state.paused.store(paused, Ordering::Relaxed);
+                tracing::info!(paused, "notifications");
+            }
+        }
+        QUIT => app.exit(0),
+        _ => {}
+    }
+}
+
+fn navigate<R: Runtime>(app: &AppHandle<R>, page: &str) {
+    window::show_main(app);
+    if let Err(error) = app.emit(events::NAVIGATE, serde_json::json!({ "page": page })) {
+        tracing::warn!(%error, "cannot navigate");
+    }
+}
+
+pub fn notifications_paused<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<TrayState<R>>().is_some_and(|state| state.paused.load(Ordering::Relaxed))
+}
+
+/// The server's count of orders waiting for confirmation.
+pub fn set_pending_total<R: Runtime>(app: &AppHandle<R>, total: u64) {
+    update(app, |view| view.total = Some(total));
+}
+
+pub fn set_connectivity<R: Runtime>(app: &AppHandle<R>, connectivity: &Connectivity) {
+    let offline = matches!(connectivity, Connectivity::Offline { .. });
+    update(app, |view| view.offline = offline);
+}
+
+fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView)) {
+    let Some(state) = app.try_state::<TrayState<R>>() else { return };
+    let view = {
+        let Ok(mut view) = state.view.lock() else { return };
+        let before = *view;
+        change(&mut view);
+        if *view == before {
+            return;
+        }
+        *view
+    };
+    if let Err(error) = state.pending_item.set_text(view.label()) {
+        tracing::warn!(%error, "cannot update the tray menu");
+    }
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        let waiting = view.total.unwrap_or(0) > 0;
+        let icon = Image::from_bytes(if waiting { ALERT_ICON } else { ICON });
+        let result = icon.and_then(|icon| tray.set_icon(Some(icon))).and_then(|()| {
+            tray.set_title(waiting.then(|| view.total.unwrap_or(0).to_string()))
+        });
+        if let Err(error) = result {
+            tracing::warn!(%error, "cannot update the tray icon");
+        }
+    }
+    tracing::info!(label = %view.label(), "tray");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PendingView;
+
+    #[test]
+    fn pending_entry_shows_the_server_total_and_offline() {
+        assert_eq!(PendingView { total: None, offline: false }.label(), "Pending orders");
+        assert_eq!(PendingView { total: Some(3), offline: false }.label(), "Pending orders (3)");
+        assert_eq!(PendingView { total: Some(3), offline: true }.label(), "Pending orders (3, offline)");
+    }
+}
