@@ -1,0 +1,133 @@
+//! One order waiting for confirmation, with Confirm and Cancel (reason asked inline).
+//! Buttons are disabled while the command runs; a failure shows the shell's message.
+//! The row leaves the list when the core's next pending-orders snapshot arrives.
+
+use chrono::{DateTime, Utc};
+use sellerdash_api::OrderSummary;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::cancel_form::CancelForm;
+use crate::{format, shell, time};
+
+#[derive(Properties, PartialEq)]
+pub struct PendingRowProps {
+    pub order: OrderSummary,
+    pub now: DateTime<Utc>,
+}
+
+/// Where the seller's action on this row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowAction {
+    Idle,
+    Confirming,
+    Confirmed,
+    AskingReason,
+    Cancelling,
+    Cancelled,
+}
+
+#[component]
+pub fn PendingRow(props: &PendingRowProps) -> Html {
+    let action = use_state(|| RowAction::Idle);
+    let error = use_state(|| None::<String>);
+    let order = &props.order;
+
+    let confirm = {
+        let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (action, error, id) = (action.clone(), error.clone(), id.clone());
+            action.set(RowAction::Confirming);
+            error.set(None);
+            spawn_local(async move {
+                match shell::confirm_order(&id).await {
+                    Ok(()) => action.set(RowAction::Confirmed),
+                    Err(err) => {
+                        error.set(Some(err.message));
+                        action.set(RowAction::Idle);
+                    }
+                }
+            });
+        })
+    };
+    let ask_reason = {
+        let (action, error) = (action.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            action.set(RowAction::AskingReason);
+        })
+    };
+    let close_form = {
+        let action = action.clone();
+        Callback::from(move |()| action.set(RowAction::Idle))
+    };
+    let cancel = {
+        let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
+        Callback::from(move |reason: String| {
+            let (action, error, id) = (action.clone(), error.clone(), id.clone());
+            action.set(RowAction::Cancelling);
+            error.set(None);
+            spawn_local(async move {
+                match shell::cancel_order(&id, &reason).await {
+                    Ok(()) => action.set(RowAction::Cancelled),
+                    Err(err) => {
+                        error.set(Some(err.message));
+                        action.set(RowAction::AskingReason);
+                    }
+                }
+            });
+        })
+    };
+
+    let busy = matches!(*action, RowAction::Confirming | RowAction::Cancelling);
+    let done = matches!(*action, RowAction::Confirmed | RowAction::Cancelled);
+    let asking = matches!(*action, RowAction::AskingReason | RowAction::Cancelling);
+    let placed = format!("placed {} ago", time::age(order.created_at, props.now));
+    let placed_title = format!("Placed at {}", time::local_hh_mm(order.created_at));
+
+    html! {
+        <li class={classes!("order", done.then_some("done"))} data-testid="pending-order"
+            data-order-id={order.id.clone()}>
+            <div class="order-line">
+                <div class="order-who">
+                    <span class="customer">{order.customer_name.clone()}</span>
+                    <span class="order-meta">
+                        <span class="order-id">{order.id.clone()}</span>
+                        {" · "}{format::plural(u64::from(order.item_count), "item", "items")}
+                        {" · "}<span title={placed_title}>{placed}</span>
+                    </span>
+                </div>
+                <div class="order-total">{order.total.to_string()}</div>
+                <div class="order-actions">
+                    {match *action {
+                        RowAction::Confirmed => html! {
+                            <span class="done-tag ok" role="status">{"Confirmed"}</span>
+                        },
+                        RowAction::Cancelled => html! {
+                            <span class="done-tag" role="status">{"Cancelled"}</span>
+                        },
+                        _ => html! {
+                            <>
+                                <button type="button" class="btn btn-primary" data-testid="confirm"
+                                    disabled={busy || asking} onclick={confirm}>
+                                    {if *action == RowAction::Confirming { "Confirming…" } else { "Confirm" }}
+                                </button>
+                                <button type="button" class="btn btn-ghost" data-testid="cancel"
+                                    disabled={busy || asking} onclick={ask_reason}>
+                                    {"Cancel"}
+                                </button>
+                            </>
+                        },
+                    }}
+                </div>
+            </div>
+            if asking {
+                <CancelForm order_id={order.id.clone()} busy={busy}
+                    on_submit={cancel} on_close={close_form} />
+            }
+            if let Some(message) = &*error {
+                <p class="inline-error" role="alert">{message.clone()}</p>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,116 @@
+//! `use_query`: one query of the core, as a component sees it.
+//!
+//! On mount it asks the shell for the current snapshot (so a page that mounts late never
+//! misses state), then follows `query-updated` events for its key until unmount. An event
+//! that arrives before the snapshot answer wins: events are never older than the answer.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use sellerdash_state::{AppError, QueryKey, QuerySnapshot};
+use serde::de::DeserializeOwned;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::{shell, tauri};
+
+/// What a component renders from a query.
+#[derive(Debug, PartialEq)]
+pub struct QueryState<T> {
+    pub key: QueryKey,
+    /// The latest snapshot; `None` until the shell answered.
+    pub snapshot: Option<Rc<QuerySnapshot>>,
+    /// The snapshot's data decoded as the key's contract type.
+    pub data: Option<Rc<T>>,
+    /// The data is there but is not the contract type (a version mismatch).
+    pub decode_error: Option<String>,
+    /// The shell did not answer the snapshot command.
+    pub shell_error: Option<AppError>,
+}
+
+impl<T> QueryState<T> {
+    /// The message to show in the page's error banner, if any.
+    pub fn error_message(&self) -> Option<String> {
+        if let Some(err) = &self.shell_error {
+            return Some(err.message.clone());
+        }
+        if let Some(err) = &self.decode_error {
+            return Some(err.clone());
+        }
+        let snapshot = self.snapshot.as_ref()?;
+        match snapshot.status {
+            sellerdash_state::QueryStatus::Error => Some(
+                snapshot
+                    .last_error
+                    .as_ref()
+                    .map(|e| e.error.message.clone())
+                    .unwrap_or_else(|| "The last refresh failed.".to_owned()),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Nothing to show yet and nothing has failed: a loading state.
+    pub fn is_loading(&self) -> bool {
+        self.data.is_none() && self.error_message().is_none()
+    }
+}
+
+/// Follows the query `key`, decoding its data as `T`.
+#[hook]
+pub fn use_query<T>(key: QueryKey) -> QueryState<T>
+where
+    T: DeserializeOwned + 'static,
+{
+    let snapshot = use_state(|| None::<Rc<QuerySnapshot>>);
+    let shell_error = use_state(|| None::<AppError>);
+    {
+        let snapshot = snapshot.clone();
+        let shell_error = shell_error.clone();
+        use_effect_with(key.clone(), move |key| {
+            let heard_event = Rc::new(Cell::new(false));
+            let subscription = {
+                let key = key.clone();
+                let snapshot = snapshot.clone();
+                let shell_error = shell_error.clone();
+                let heard_event = Rc::clone(&heard_event);
+                tauri::listen::<QuerySnapshot>(shell::QUERY_UPDATED, move |update| {
+                    if update.key == key {
+                        heard_event.set(true);
+                        shell_error.set(None);
+                        snapshot.set(Some(Rc::new(update)));
+                    }
+                })
+            };
+            let key = key.clone();
+            spawn_local(async move {
+                match shell::snapshot(&key).await {
+                    Ok(current) if !heard_event.get() => {
+                        shell_error.set(None);
+                        snapshot.set(Some(Rc::new(current)));
+                    }
+                    Ok(_) => {}
+                    Err(err) => shell_error.set(Some(err)),
+                }
+            });
+            move || drop(subscription)
+        });
+    }
+    let decoded = use_memo((*snapshot).clone(), |snapshot| {
+        match snapshot.as_ref().and_then(|s| s.decode::<T>()) {
+            None => (None, None),
+            Some(Ok(data)) => (Some(Rc::new(data)), None),
+            Some(Err(err)) => (
+                None,
+                Some(format!("The app sent data this page cannot read: {err}")),
+            ),
+        }
+    });
+    QueryState {
+        key,
+        snapshot: (*snapshot).clone(),
+        data: decoded.0.clone(),
+        decode_error: decoded.1.clone(),
+        shell_error: (*shell_error).clone(),
+    }
+}

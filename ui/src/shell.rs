@@ -1,0 +1,64 @@
+//! The shell protocol, typed: the commands the UI may run and the events it follows.
+//! Names and argument shapes are fixed by the shell; see `tauri.rs` for the transport.
+
+use sellerdash_state::{AppError, Connectivity, QueryKey, QuerySnapshot};
+use serde::Serialize;
+
+use crate::tauri;
+
+/// Event: a query's snapshot changed (payload `QuerySnapshot`, for any key).
+pub const QUERY_UPDATED: &str = "query-updated";
+/// Event: the connection to the marketplace changed (payload `Connectivity`).
+pub const CONNECTIVITY_CHANGED: &str = "connectivity-changed";
+/// Event: the tray menu asks for a page (payload `{"page": "dashboard" | "pending"}`).
+pub const NAVIGATE: &str = "navigate";
+
+#[derive(Serialize)]
+struct KeyArgs<'a> {
+    key: &'a QueryKey,
+}
+
+#[derive(Serialize)]
+struct IdArgs<'a> {
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct CancelArgs<'a> {
+    id: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+/// The current snapshot of `key`, whatever its state.
+pub async fn snapshot(key: &QueryKey) -> Result<QuerySnapshot, AppError> {
+    tauri::invoke("snapshot", &KeyArgs { key }).await
+}
+
+/// The current connection state.
+pub async fn connectivity() -> Result<Connectivity, AppError> {
+    tauri::invoke("connectivity", &NoArgs {}).await
+}
+
+/// Asks the core to fetch `key` now; the result arrives as a `query-updated` event.
+pub async fn refetch(key: &QueryKey) -> Result<(), AppError> {
+    tauri::invoke::<serde_json::Value>("refetch", &KeyArgs { key })
+        .await
+        .map(drop)
+}
+
+/// Confirms a pending order. The updated lists arrive as `query-updated` events.
+pub async fn confirm_order(id: &str) -> Result<(), AppError> {
+    tauri::invoke::<serde_json::Value>("confirm_order", &IdArgs { id })
+        .await
+        .map(drop)
+}
+
+/// Cancels an order with the seller's reason.
+pub async fn cancel_order(id: &str, reason: &str) -> Result<(), AppError> {
+    tauri::invoke::<serde_json::Value>("cancel_order", &CancelArgs { id, reason })
+        .await
+        .map(drop)
+}
