@@ -1,1 +1,35 @@
-//! placeholder
+//! Sellerdash's core: it polls a marketplace's seller API, keeps every answer as an
+//! observable [`QuerySnapshot`], caches answers in SQLite, detects new pending orders,
+//! tracks connectivity and runs the seller's actions. It knows nothing of Tauri or a UI and
+//! reports every change as a [`CoreEvent`] through the [`EventSink`] it is started with.
+//!
+//! Layout: [`Source`] is the marketplace boundary ([`HttpSource`] speaks the reference
+//! contract); [`Policies`] hold every query's timing; one poller task per query
+//! (`poller.rs`) fetches, retries and reports; [`Store`] persists ([`SqliteStore`] on disk,
+//! [`MemoryStore`] in memory); the notifier and connectivity modules hold the two small
+//! state machines.
+
+mod cache;
+mod connectivity;
+mod handle;
+mod http;
+mod notifier;
+mod policy;
+mod poller;
+mod queries;
+mod shared;
+mod source;
+mod store;
+
+pub use cache::{CACHE_FILE, SqliteStore};
+pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
+pub use http::{HttpOptions, HttpSource, HttpSourceError};
+pub use policy::{FocusPolicy, Policies, QueryPolicy};
+pub use shared::EventSink;
+pub use source::{Source, SourceError, SourceResult};
+pub use store::{CachedQuery, MemoryStore, Store, StoreError};
+
+pub use sellerdash_state::{
+    AppError, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryKey, QuerySnapshot,
+    QueryStatus,
+};

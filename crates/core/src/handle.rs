@@ -1,0 +1,256 @@
+//! Starting the core and the [`CoreHandle`] the shell (or a CLI, or a test) holds: snapshots,
+//! refetch, focus, window visibility, the seller's actions and shutdown. Dropping the handle
+//! stops every task.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use sellerdash_api::Order;
+use sellerdash_state::{AppError, Connectivity, CoreEvent, ErrorKind, QueryKey, QuerySnapshot};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::cache::SqliteStore;
+use crate::http::{HttpOptions, HttpSource, HttpSourceError};
+use crate::notifier::Notifier;
+use crate::policy::Policies;
+use crate::poller::{Command, Poller};
+use crate::queries::SellerQuery;
+use crate::shared::{EventSink, Shared};
+use crate::source::{Source, SourceError};
+use crate::store::{Store, StoreError};
+
+/// How long [`CoreHandle::shutdown`] waits for the tasks before aborting them.
+pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What the core needs to run against a marketplace.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    /// The marketplace's base URL, `https://market.example`.
+    pub marketplace_url: String,
+    /// The seller's bearer token.
+    pub token: String,
+    /// Where `cache.sqlite` lives (created if missing).
+    pub data_dir: PathBuf,
+    pub policies: Policies,
+}
+
+impl CoreConfig {
+    /// A config with the design's default policies.
+    pub fn new(
+        marketplace_url: impl Into<String>,
+        token: impl Into<String>,
+        data_dir: impl Into<PathBuf>,
+    ) -> Self {
+        Self {
+            marketplace_url: marketplace_url.into(),
+            token: token.into(),
+            data_dir: data_dir.into(),
+            policies: Policies::default(),
+        }
+    }
+}
+
+/// The core could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Source(#[from] HttpSourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An [`EventSink`] that sends into an unbounded channel, and its receiving end.
+pub fn channel_sink() -> (EventSink, mpsc::UnboundedReceiver<CoreEvent>) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let sink: EventSink = Arc::new(move |event| {
+        // A dropped receiver means nobody listens any more; that is not an error.
+        let _ = sender.send(event);
+    });
+    (sink, receiver)
+}
+
+/// Starts the core.
+pub struct Core;
+
+impl Core {
+    /// Runs against the marketplace at `config.marketplace_url` over HTTP, caching in
+    /// `config.data_dir`. Cached answers are reported before this returns.
+    pub async fn start(config: CoreConfig, sink: EventSink) -> Result<CoreHandle, CoreError> {
+        let options = HttpOptions::default();
+        let source = HttpSource::new(&config.marketplace_url, &config.token, options)?;
+        Self::start_with_source(config, Arc::new(source), sink).await
+    }
+
+    /// Runs against any source (the URL and token of `config` are not used), caching in
+    /// `config.data_dir`.
+    pub async fn start_with_source(
+        config: CoreConfig,
+        source: Arc<dyn Source>,
+        sink: EventSink,
+    ) -> Result<CoreHandle, CoreError> {
+        let store = SqliteStore::open_in(&config.data_dir).await?;
+        Self::start_with(source, Arc::new(store), config.policies, sink).await
+    }
+
+    /// Runs against any source and store: every cached answer is reported (as a snapshot
+    /// with `from_cache = true`) before the pollers start.
+    pub async fn start_with(
+        source: Arc<dyn Source>,
+        store: Arc<dyn Store>,
+        policies: Policies,
+        sink: EventSink,
+    ) -> Result<CoreHandle, CoreError> {
+        let cached = store.load_queries().await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the query cache; starting without it");
+            Vec::new()
+        });
+        let notified = store.notified_ids().await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the notified orders; old orders may be notified again");
+            Default::default()
+        });
+        let shared = Arc::new(Shared::new(
+            source,
+            store,
+            policies,
+            sink,
+            Notifier::new(notified),
+        ));
+        for entry in cached {
+            shared.restore(entry);
+        }
+        let cancel = CancellationToken::new();
+        let mut tasks = Vec::new();
+        for query in SellerQuery::PINNED {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            shared.register(query.key(), sender);
+            let poller = Poller::new(query, Arc::clone(&shared), receiver, cancel.child_token());
+            tasks.push(tokio::spawn(poller.run()));
+        }
+        Ok(CoreHandle {
+            shared,
+            cancel,
+            tasks: Mutex::new(tasks),
+        })
+    }
+}
+
+/// The running core. Every method is cheap and non-blocking except the actions and
+/// [`shutdown`](Self::shutdown). Dropping it stops the pollers.
+pub struct CoreHandle {
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl CoreHandle {
+    /// The current state of one query, if the core knows it.
+    pub fn snapshot(&self, key: &QueryKey) -> Option<QuerySnapshot> {
+        self.shared.snapshot(key)
+    }
+
+    /// Every query's current state, ordered by key.
+    pub fn snapshots(&self) -> Vec<QuerySnapshot> {
+        self.shared.snapshots()
+    }
+
+    pub fn connectivity(&self) -> Connectivity {
+        self.shared.connectivity()
+    }
+
+    /// The server's count of pending orders (not the number of loaded rows), once known.
+    pub fn pending_total(&self) -> Option<u64> {
+        self.shared.pending_total()
+    }
+
+    /// Fetches every polled query under `prefix` now, unless it has a request in flight.
+    /// Returns how many queries were asked.
+    pub fn refetch(&self, prefix: &QueryKey) -> usize {
+        self.shared.send_under(prefix, &Command::Refetch)
+    }
+
+    /// Marks every polled query under `prefix` outdated: each fetches again with a request
+    /// that starts now, and an answer to an earlier request is discarded.
+    pub fn invalidate(&self, prefix: &QueryKey) -> usize {
+        self.shared.send_under(prefix, &Command::Invalidate)
+    }
+
+    /// The app window gained focus: refetch the queries whose focus policy says so.
+    pub fn focus(&self) {
+        self.shared.broadcast(&Command::Focus);
+    }
+
+    /// The shell reports whether the window is shown. Polling does not depend on it: alerts
+    /// and the tray count go on while the window is hidden.
+    pub fn set_window_visible(&self, visible: bool) {
+        self.shared.set_window_visible(visible);
+    }
+
+    pub fn window_visible(&self) -> bool {
+        self.shared.window_visible()
+    }
+
+    /// Confirms a pending order, then refreshes the pending orders and the dashboard.
+    pub async fn confirm(&self, order_id: &str) -> Result<Order, AppError> {
+        let key = idempotency_key();
+        let shared = &self.shared;
+        self.act(shared.source.confirm(order_id, &key)).await
+    }
+
+    /// Cancels an order that has not shipped, then refreshes the pending orders and the
+    /// dashboard.
+    pub async fn cancel(&self, order_id: &str, reason: &str) -> Result<Order, AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::new(
+                ErrorKind::BadRequest,
+                "a cancel needs a reason for the buyer",
+            ));
+        }
+        let key = idempotency_key();
+        let shared = &self.shared;
+        self.act(shared.source.cancel(order_id, reason, &key)).await
+    }
+
+    async fn act(
+        &self,
+        action: impl Future<Output = Result<Order, SourceError>>,
+    ) -> Result<Order, AppError> {
+        let order = tokio::time::timeout(self.shared.policies.action_timeout, action)
+            .await
+            .unwrap_or(Err(SourceError::Timeout))?;
+        // Requests that start from here on see the change; earlier ones are discarded.
+        self.invalidate(&QueryKey::pending_orders());
+        self.invalidate(&QueryKey::dashboard());
+        Ok(order)
+    }
+
+    /// Stops every task and waits for them (at most [`SHUTDOWN_TIMEOUT`], then aborts),
+    /// then closes the store.
+    pub async fn shutdown(&self) {
+        self.cancel.cancel();
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(PoisonError::into_inner));
+        let aborts: Vec<_> = tasks.iter().map(JoinHandle::abort_handle).collect();
+        if tokio::time::timeout(SHUTDOWN_TIMEOUT, futures::future::join_all(tasks))
+            .await
+            .is_err()
+        {
+            tracing::warn!("core tasks did not stop in time; aborting them");
+            aborts.iter().for_each(tokio::task::AbortHandle::abort);
+        }
+        self.shared.store.close().await;
+    }
+}
+
+impl Drop for CoreHandle {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// A fresh, unguessable key for one seller action.
+fn idempotency_key() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}

@@ -1,0 +1,196 @@
+//! Query policies as data: how long a key's data stays fresh, how often it is polled, how
+//! failures are retried and when a window focus refetches it. The defaults are the design's
+//! table; [`Policies::scaled`] shrinks every duration for tests against a real server.
+
+use std::time::Duration;
+
+use sellerdash_state::QueryKey;
+
+/// Whether a window focus refetches a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FocusPolicy {
+    /// Every focus refetches.
+    Always,
+    /// A focus refetches only when the data is older than the stale time.
+    WhenStale,
+    /// Focus never refetches.
+    Never,
+}
+
+/// How one query key is fetched and kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryPolicy {
+    /// After this long without a refresh the data is stale.
+    pub stale_time: Duration,
+    /// Poll period while the query is pinned or observed.
+    pub refetch_interval: Duration,
+    /// Retries after a retryable failure before the query is in error (attempts = 1 + retries).
+    pub retries: u32,
+    /// First retry delay; each further retry doubles it.
+    pub retry_base: Duration,
+    /// Upper bound of a retry delay.
+    pub retry_cap: Duration,
+    /// A request that has not answered after this long fails as a timeout.
+    pub request_timeout: Duration,
+    /// An unobserved, unpinned query is dropped after this long.
+    pub gc_time: Duration,
+    pub focus: FocusPolicy,
+}
+
+impl QueryPolicy {
+    const fn design(
+        stale_secs: u64,
+        interval_secs: u64,
+        gc_secs: u64,
+        retries: u32,
+        focus: FocusPolicy,
+    ) -> Self {
+        Self {
+            stale_time: Duration::from_secs(stale_secs),
+            refetch_interval: Duration::from_secs(interval_secs),
+            retries,
+            retry_base: Duration::from_secs(1),
+            retry_cap: Duration::from_secs(15),
+            request_timeout: Duration::from_secs(10),
+            gc_time: Duration::from_secs(gc_secs),
+            focus,
+        }
+    }
+
+    /// The wait before retry number `attempt + 1` (attempt 0 is the first failure):
+    /// `min(retry_base · 2^attempt, retry_cap)`.
+    pub fn retry_delay(&self, attempt: u32) -> Duration {
+        let factor = 2u32.checked_pow(attempt).unwrap_or(u32::MAX);
+        self.retry_base
+            .checked_mul(factor)
+            .map_or(self.retry_cap, |delay| delay.min(self.retry_cap))
+    }
+
+    /// Every duration multiplied by `factor` (retry counts and focus unchanged). A factor
+    /// that is not a positive finite number of at most one million leaves the policy as is.
+    pub fn scaled(&self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 0.0 && factor <= 1e6) {
+            return *self;
+        }
+        let scale = |d: Duration| d.mul_f64(factor);
+        Self {
+            stale_time: scale(self.stale_time),
+            refetch_interval: scale(self.refetch_interval),
+            retries: self.retries,
+            retry_base: scale(self.retry_base),
+            retry_cap: scale(self.retry_cap),
+            request_timeout: scale(self.request_timeout),
+            gc_time: scale(self.gc_time),
+            focus: self.focus,
+        }
+    }
+}
+
+/// The policy of every seller query key, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policies {
+    /// `seller/dashboard`.
+    pub dashboard: QueryPolicy,
+    /// `seller/orders/pending`.
+    pub pending_orders: QueryPolicy,
+    /// `seller/sales/{status?}` (its adaptive interval starts from this one).
+    pub sales: QueryPolicy,
+    /// `seller/sales/byId/{id}`.
+    pub order_detail: QueryPolicy,
+    /// `seller/payouts/stats`.
+    pub payout_stats: QueryPolicy,
+    /// `seller/payouts/history/...`.
+    pub payout_history: QueryPolicy,
+    /// Limit for a seller action (confirm, cancel).
+    pub action_timeout: Duration,
+}
+
+impl Default for Policies {
+    /// The design's table (DESIGN.md §3).
+    fn default() -> Self {
+        use FocusPolicy::{Always, WhenStale};
+        Self {
+            dashboard: QueryPolicy::design(5, 5, 600, 3, Always),
+            pending_orders: QueryPolicy::design(3, 5, 600, 3, Always),
+            sales: QueryPolicy::design(5, 15, 600, 3, WhenStale),
+            order_detail: QueryPolicy::design(2, 3, 300, 2, WhenStale),
+            payout_stats: QueryPolicy::design(5, 10, 600, 3, Always),
+            payout_history: QueryPolicy::design(5, 10, 600, 3, Always),
+            action_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl Policies {
+    /// The policy for `key`: the most specific entry whose key prefixes it, the dashboard's
+    /// for keys outside the table.
+    pub fn for_key(&self, key: &QueryKey) -> &QueryPolicy {
+        let segments: Vec<&str> = key.segments().iter().map(String::as_str).collect();
+        match segments.as_slice() {
+            ["seller", "orders", "pending", ..] => &self.pending_orders,
+            ["seller", "sales", "byId", ..] => &self.order_detail,
+            ["seller", "sales", ..] | ["seller", "orders", ..] => &self.sales,
+            ["seller", "payouts", "stats", ..] => &self.payout_stats,
+            ["seller", "payouts", "history", ..] => &self.payout_history,
+            _ => &self.dashboard,
+        }
+    }
+
+    /// Every duration multiplied by `factor`: `Policies::default().scaled(0.01)` polls the
+    /// dashboard every 50 ms.
+    pub fn scaled(&self, factor: f64) -> Self {
+        Self {
+            dashboard: self.dashboard.scaled(factor),
+            pending_orders: self.pending_orders.scaled(factor),
+            sales: self.sales.scaled(factor),
+            order_detail: self.order_detail.scaled(factor),
+            payout_stats: self.payout_stats.scaled(factor),
+            payout_history: self.payout_history.scaled(factor),
+            action_timeout: if factor.is_finite() && factor > 0.0 && factor <= 1e6 {
+                self.action_timeout.mul_f64(factor)
+            } else {
+                self.action_timeout
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_up_to_the_cap() {
+        let policy = Policies::default().dashboard;
+        let delays: Vec<u64> = (0..7).map(|a| policy.retry_delay(a).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 8, 15, 15, 15]);
+        assert_eq!(policy.retry_delay(200), Duration::from_secs(15));
+    }
+
+    #[test]
+    fn keys_find_their_policy() {
+        let p = Policies::default();
+        assert_eq!(
+            p.for_key(&QueryKey::pending_orders()).stale_time,
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            p.for_key(&QueryKey::dashboard()).refetch_interval,
+            Duration::from_secs(5)
+        );
+        assert_eq!(
+            p.for_key(&QueryKey::new(["seller", "sales", "byId", "o1"]))
+                .retries,
+            2
+        );
+    }
+
+    #[test]
+    fn scaling_shrinks_durations_only() {
+        let p = Policies::default().scaled(0.01);
+        assert_eq!(p.dashboard.refetch_interval, Duration::from_millis(50));
+        assert_eq!(p.pending_orders.retry_delay(5), Duration::from_millis(150));
+        assert_eq!(p.pending_orders.retries, 3);
+        assert_eq!(Policies::default().scaled(f64::NAN), Policies::default());
+    }
+}

@@ -1,0 +1,152 @@
+//! The narrow boundary between the core and a marketplace: [`Source`] answers the seller
+//! queries and actions with contract types, and every failure is a classified
+//! [`SourceError`].
+//!
+//! The reference server is reached through [`crate::HttpSource`]; other marketplaces get
+//! their own implementation. Nothing above this boundary sees a marketplace's JSON.
+
+use futures::future::BoxFuture;
+use sellerdash_api::{
+    DashboardQuery, DashboardStats, Order, OrderPage, OrderQuery, PayoutHistory,
+    PayoutHistoryQuery, PayoutStats,
+};
+use sellerdash_state::{AppError, ErrorKind};
+
+/// What a source answers: the contract type or a classified error.
+pub type SourceResult<T> = Result<T, SourceError>;
+
+/// A marketplace as the core sees it: the seller's queries and actions.
+///
+/// Methods return boxed futures so that the core can hold any source as
+/// `Arc<dyn Source>` (the HTTP one, a test double, a connector to another engine).
+pub trait Source: Send + Sync + 'static {
+    /// One page of the seller's orders, filtered as `query` says.
+    fn list_orders<'a>(&'a self, query: &'a OrderQuery) -> BoxFuture<'a, SourceResult<OrderPage>>;
+
+    /// One page of the orders waiting for the seller's confirmation; `total` counts them all.
+    fn pending_orders(&self, page: u32, per_page: u32) -> BoxFuture<'_, SourceResult<OrderPage>>;
+
+    /// One order with everything its details page shows.
+    fn get_order<'a>(&'a self, id: &'a str) -> BoxFuture<'a, SourceResult<Order>>;
+
+    /// The dashboard figures for a period.
+    fn dashboard_stats(&self, query: DashboardQuery)
+    -> BoxFuture<'_, SourceResult<DashboardStats>>;
+
+    /// Balance, next payout date and schedule.
+    fn payout_stats(&self) -> BoxFuture<'_, SourceResult<PayoutStats>>;
+
+    /// Payouts, optionally of one month and year.
+    fn payout_history(
+        &self,
+        query: PayoutHistoryQuery,
+    ) -> BoxFuture<'_, SourceResult<PayoutHistory>>;
+
+    /// Confirms a pending order. The same `idempotency_key` never confirms twice.
+    fn confirm<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, SourceResult<Order>>;
+
+    /// Cancels an order that has not shipped, telling the buyer `reason`.
+    fn cancel<'a>(
+        &'a self,
+        id: &'a str,
+        reason: &'a str,
+        idempotency_key: &'a str,
+    ) -> BoxFuture<'a, SourceResult<Order>>;
+}
+
+/// Why a source call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// The marketplace could not be reached (DNS, refused connection, reset, TLS).
+    #[error("cannot reach the marketplace: {0}")]
+    Network(String),
+    /// No answer within the request timeout.
+    #[error("the marketplace did not answer in time")]
+    Timeout,
+    /// The marketplace answered with a 5xx (or asked us to come back later).
+    #[error("the marketplace failed ({status}): {message}")]
+    Server { status: u16, message: String },
+    /// The answer was not the JSON the contract promises.
+    #[error("the marketplace sent an unreadable answer: {0}")]
+    Decode(String),
+    /// The token was refused.
+    #[error("the marketplace refused the token: {0}")]
+    Unauthorized(String),
+    /// No such resource for this seller.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The action is not allowed in the resource's current state; the server's message.
+    #[error("{0}")]
+    Conflict(String),
+    /// The request was refused as malformed.
+    #[error("the marketplace refused the request: {0}")]
+    BadRequest(String),
+}
+
+impl SourceError {
+    /// True when the same request may succeed if simply tried again later.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Network(_) | Self::Timeout | Self::Server { .. })
+    }
+
+    /// True when the failure means the marketplace is unreachable or down (the app is
+    /// offline), as opposed to an answer that refuses this particular request.
+    pub fn is_connectivity(&self) -> bool {
+        self.is_retryable()
+    }
+
+    /// The class the UI branches on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Network(_) | Self::Timeout => ErrorKind::Network,
+            Self::Server { .. } => ErrorKind::Server,
+            Self::Decode(_) => ErrorKind::Decode,
+            Self::Unauthorized(_) => ErrorKind::Unauthorized,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::BadRequest(_) => ErrorKind::BadRequest,
+        }
+    }
+}
+
+impl From<SourceError> for AppError {
+    fn from(error: SourceError) -> Self {
+        AppError::new(error.kind(), error.to_string())
+    }
+}
+
+impl From<&SourceError> for AppError {
+    fn from(error: &SourceError) -> Self {
+        AppError::new(error.kind(), error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_for_retry_and_ui() {
+        assert!(SourceError::Timeout.is_retryable());
+        assert!(
+            SourceError::Server {
+                status: 503,
+                message: "x".into()
+            }
+            .is_retryable()
+        );
+        assert!(!SourceError::Decode("x".into()).is_retryable());
+        assert!(!SourceError::Conflict("x".into()).is_retryable());
+        let app: AppError = SourceError::Conflict("order is not pending".into()).into();
+        assert_eq!(app.code, ErrorKind::Conflict);
+        assert_eq!(app.message, "order is not pending");
+        assert_eq!(
+            AppError::from(SourceError::Timeout).code,
+            ErrorKind::Network
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! The persistence hook: the core keeps its query cache and the set of already-notified
+//! order ids through [`Store`]. [`crate::SqliteStore`] is the on-disk one; [`MemoryStore`]
+//! keeps everything in memory (for tests on tokio's paused clock, and a cache-less core).
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use futures::future::{self, BoxFuture};
+use sellerdash_state::QueryKey;
+
+/// One cached query answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedQuery {
+    pub key: QueryKey,
+    /// The answer as JSON of the key's contract type.
+    pub data: serde_json::Value,
+    /// When the answer was fetched from the marketplace.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// A store operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cache database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cache migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cache file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cache entry is unreadable: {0}")]
+    Corrupt(String),
+}
+
+/// Where the core persists what must survive a restart.
+pub trait Store: Send + Sync + 'static {
+    /// Every cached query answer.
+    fn load_queries(&self) -> BoxFuture<'_, Result<Vec<CachedQuery>, StoreError>>;
+    /// Stores (replaces) one query's answer.
+    fn save_query<'a>(&'a self, entry: &'a CachedQuery) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// The ids of every order the seller has already been told about.
+    fn notified_ids(&self) -> BoxFuture<'_, Result<HashSet<String>, StoreError>>;
+    /// Adds ids to the notified set (existing ones are kept).
+    fn add_notified<'a>(
+        &'a self,
+        ids: &'a [String],
+        at: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// Flushes and releases the store; the default does nothing.
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(future::ready(()))
+    }
+}
+
+#[derive(Debug, Default)]
+struct MemoryState {
+    queries: BTreeMap<QueryKey, CachedQuery>,
+    notified: HashSet<String>,
+}
+
+/// A [`Store`] in memory. Clones share the same contents, so a test can "restart" a core
+/// on the store an earlier one filled.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    state: Arc<Mutex<MemoryState>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut MemoryState) -> T) -> T {
+        f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl Store for MemoryStore {
+    fn load_queries(&self) -> BoxFuture<'_, Result<Vec<CachedQuery>, StoreError>> {
+        let entries = self.with(|s| s.queries.values().cloned().collect());
+        Box::pin(future::ready(Ok(entries)))
+    }
+
+    fn save_query<'a>(&'a self, entry: &'a CachedQuery) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.with(|s| s.queries.insert(entry.key.clone(), entry.clone()));
+        Box::pin(future::ready(Ok(())))
+    }
+
+    fn notified_ids(&self) -> BoxFuture<'_, Result<HashSet<String>, StoreError>> {
+        let ids = self.with(|s| s.notified.clone());
+        Box::pin(future::ready(Ok(ids)))
+    }
+
+    fn add_notified<'a>(
+        &'a self,
+        ids: &'a [String],
+        _at: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        self.with(|s| s.notified.extend(ids.iter().cloned()));
+        Box::pin(future::ready(Ok(())))
+    }
+}

@@ -1,0 +1,274 @@
+//! The pollers on tokio's paused clock with an in-process source and an in-memory store:
+//! retry schedule, error state, recovery, request counts, focus dedup, window visibility,
+//! reconnect and the fresh refetch after an action. No sockets, no SQLite.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{Call, FakeSource, drain, summary, until};
+use sellerdash_core::{
+    Connectivity, Core, CoreEvent, CoreHandle, ErrorKind, MemoryStore, Policies, QueryKey,
+    QueryStatus, SourceError, channel_sink,
+};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+async fn start(
+    source: &Arc<FakeSource>,
+    policies: Policies,
+) -> (CoreHandle, UnboundedReceiver<CoreEvent>) {
+    let (sink, events) = channel_sink();
+    let core = Core::start_with(source.clone(), Arc::new(MemoryStore::new()), policies, sink)
+        .await
+        .unwrap();
+    (core, events)
+}
+
+fn server_error() -> SourceError {
+    SourceError::Server {
+        status: 503,
+        message: "down for maintenance".into(),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_back_off_then_error_keeps_data_then_recovers() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.fail_between(5.0, 15.0, server_error());
+    let (core, _events) = start(&source, Policies::default()).await;
+
+    until(t0, 4.0).await;
+    let good = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(good.status, QueryStatus::Success);
+
+    until(t0, 12.5).await;
+    for key in [QueryKey::dashboard(), QueryKey::pending_orders()] {
+        let snap = core.snapshot(&key).unwrap();
+        assert_eq!(
+            snap.status,
+            QueryStatus::Error,
+            "{key} after the last retry"
+        );
+        assert_eq!(snap.failure_count, 4);
+        assert_eq!(
+            snap.last_error.as_ref().unwrap().error.code,
+            ErrorKind::Server
+        );
+        assert!(snap.data.is_some(), "{key} keeps its last good data");
+    }
+    assert_eq!(
+        core.snapshot(&QueryKey::dashboard()).unwrap().data,
+        good.data
+    );
+    assert!(matches!(core.connectivity(), Connectivity::Offline { .. }));
+
+    until(t0, 17.5).await;
+    let recovered = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(recovered.status, QueryStatus::Success);
+    assert_eq!(recovered.failure_count, 0);
+    assert_ne!(recovered.data, good.data);
+    assert!(matches!(core.connectivity(), Connectivity::Online { .. }));
+
+    // First attempt of the failing cycle at 5 s, retries at +1, +3, +7 s, then the interval.
+    let expected = [0.0, 5.0, 6.0, 8.0, 12.0, 17.0];
+    assert_eq!(source.calls(Call::Dashboard), expected);
+    assert_eq!(source.calls(Call::Pending), expected);
+    core.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_delay_is_capped_at_fifteen_seconds() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.fail_between(
+        0.0,
+        1000.0,
+        SourceError::Network("connection refused".into()),
+    );
+    let mut policies = Policies::default();
+    policies.dashboard.retries = 6;
+    policies.pending_orders.retries = 6;
+    let (core, _events) = start(&source, policies).await;
+
+    until(t0, 50.5).await;
+    // Delays 1, 2, 4, 8, then 16 s capped to 15, 15; the cycle ends; the interval follows.
+    assert_eq!(
+        source.calls(Call::Dashboard),
+        [0.0, 1.0, 3.0, 7.0, 15.0, 30.0, 45.0, 50.0]
+    );
+    let snap = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(snap.last_error.unwrap().error.code, ErrorKind::Network);
+    assert!(snap.data.is_none());
+    match core.connectivity() {
+        Connectivity::Offline { retry_at, .. } => assert!(retry_at.is_some()),
+        other => panic!("expected offline, got {other:?}"),
+    }
+}
+
+async fn request_times_over_a_minute(visible: bool) -> (Vec<f64>, Vec<f64>) {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    let (core, _events) = start(&source, Policies::default()).await;
+    core.set_window_visible(visible);
+    assert_eq!(core.window_visible(), visible);
+    until(t0, 59.9).await;
+    core.shutdown().await;
+    (source.calls(Call::Dashboard), source.calls(Call::Pending))
+}
+
+#[tokio::test(start_paused = true)]
+async fn polls_every_interval_whether_the_window_is_shown_or_hidden() {
+    let (dashboard, pending) = request_times_over_a_minute(true).await;
+    assert_eq!(dashboard.len(), 12);
+    assert_eq!(pending.len(), 12);
+    let every_five: Vec<f64> = (0..12).map(|i| f64::from(i * 5)).collect();
+    assert_eq!(dashboard, every_five);
+    assert_eq!(pending, every_five);
+
+    let hidden = request_times_over_a_minute(false).await;
+    assert_eq!(hidden, (dashboard, pending));
+}
+
+#[tokio::test(start_paused = true)]
+async fn hiding_the_window_mid_failure_changes_nothing() {
+    let run = |hide_at: Option<f64>| async move {
+        let t0 = Instant::now();
+        let source = FakeSource::new();
+        source.fail_between(10.0, 20.0, server_error());
+        let (core, _events) = start(&source, Policies::default()).await;
+        if let Some(secs) = hide_at {
+            until(t0, secs).await;
+            core.set_window_visible(false);
+        }
+        until(t0, 40.0).await;
+        source.calls(Call::Dashboard)
+    };
+    assert_eq!(run(Some(11.5)).await, run(None).await);
+}
+
+#[tokio::test(start_paused = true)]
+async fn focus_during_a_request_starts_none() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.set_delay(Duration::from_secs(2));
+    let (core, _events) = start(&source, Policies::default()).await;
+
+    until(t0, 1.0).await;
+    assert!(core.snapshot(&QueryKey::dashboard()).unwrap().fetching);
+    core.focus();
+    assert_eq!(core.refetch(&QueryKey::dashboard()), 1);
+    until(t0, 3.0).await;
+    assert_eq!(source.calls(Call::Dashboard), [0.0]);
+
+    // Idle now: a focus refetches both pinned queries at once (their policy is "always").
+    core.focus();
+    until(t0, 9.0).await;
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 3.0, 8.0]);
+    assert_eq!(source.calls(Call::Pending), [0.0, 3.0, 8.0]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn reconnect_refetches_every_query_at_once() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    // Only calls starting in [5, 5.5) fail: both queries fail at 5 s, retry at 6 s.
+    source.fail_between(5.0, 5.5, SourceError::Timeout);
+    let mut policies = Policies::default();
+    policies.dashboard.retries = 0;
+    policies.pending_orders.retries = 0;
+    policies.pending_orders.refetch_interval = Duration::from_secs(30);
+    policies.pending_orders.stale_time = Duration::from_secs(30);
+    let (core, mut events) = start(&source, policies).await;
+
+    until(t0, 6.0).await;
+    assert!(matches!(core.connectivity(), Connectivity::Offline { .. }));
+    until(t0, 10.5).await;
+    // The dashboard's failure at 5 s took the core offline; its success at 10 s brings it
+    // back, and pending (not due before 30 s) refetches at once.
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 10.0]);
+    assert_eq!(source.calls(Call::Pending), [0.0, 10.0]);
+    let changes: Vec<_> = drain(&mut events)
+        .into_iter()
+        .filter_map(|e| match e {
+            CoreEvent::ConnectivityChanged(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(
+        changes.as_slice(),
+        [
+            Connectivity::Online { .. },
+            Connectivity::Offline { .. },
+            Connectivity::Online { .. }
+        ]
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_action_refetches_with_a_request_that_starts_after_it() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.set_pending(vec![summary("b", 1)]);
+    let (core, mut events) = start(&source, Policies::default()).await;
+
+    until(t0, 4.0).await;
+    source.set_delay(Duration::from_secs(2));
+    source.push_pending(summary("c", 2));
+    // The pending request of 5 s answers at 7 s with b and c, both pending.
+    until(t0, 6.0).await;
+    drain(&mut events);
+    let confirmed = core.confirm("b").await.unwrap();
+    assert_eq!(confirmed.id, "b");
+
+    until(t0, 9.5).await;
+    let pending = core.snapshot(&QueryKey::pending_orders()).unwrap();
+    let page: sellerdash_api::OrderPage = pending.decode().unwrap().unwrap();
+    assert_eq!(
+        page.orders
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect::<Vec<_>>(),
+        ["c"]
+    );
+    // The answer started before the confirm never became the snapshot.
+    for event in drain(&mut events) {
+        if let CoreEvent::QueryUpdated(snap) = event
+            && snap.key == QueryKey::pending_orders()
+            && let Some(Ok(page)) = snap.decode::<sellerdash_api::OrderPage>()
+        {
+            let has = |id: &str| page.orders.iter().any(|o| o.id == id);
+            assert!(
+                !(has("b") && has("c")),
+                "the answer of 5 s was applied: {page:?}"
+            );
+        }
+    }
+    assert_eq!(source.calls(Call::Pending), [0.0, 5.0, 7.0]);
+    // The dashboard's request of 5 s was in flight too: discarded, refetched at 7 s.
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 7.0]);
+    assert_eq!(core.pending_total(), Some(1));
+
+    let conflict = core.confirm("b").await.unwrap_err();
+    assert_eq!(conflict.code, ErrorKind::Conflict);
+    assert_eq!(conflict.message, "order is not pending");
+    assert_eq!(
+        core.cancel("c", "  ").await.unwrap_err().code,
+        ErrorKind::BadRequest
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_handle_stops_polling() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    let (core, _events) = start(&source, Policies::default()).await;
+    until(t0, 1.0).await;
+    drop(core);
+    until(t0, 30.0).await;
+    assert_eq!(source.calls(Call::Dashboard), [0.0]);
+}
