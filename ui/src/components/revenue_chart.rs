@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::format;
 
 const WIDTH: i64 = 600;
-const PLOT_TOP: i64 = 24;
+const PLOT_TOP: i64 = 8;
 const PLOT_HEIGHT: i64 = 136;
 const BASELINE: i64 = PLOT_TOP + PLOT_HEIGHT;
 const HEIGHT: i64 = BASELINE + 24;
@@ -52,6 +52,17 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
         },
         None => html! { <span class="growth muted">{"No revenue last month to compare"}</span> },
     };
+    let this_month = months.last().map(|point| {
+        html! {
+            <p class="chart-figure">
+                <strong>{point.revenue.to_string()}</strong>
+                <span class="muted">
+                    {format!(" in {} · {}", format::month_short(point.month),
+                        format::plural(point.orders, "order", "orders"))}
+                </span>
+            </p>
+        }
+    });
     let bars = months.iter().enumerate().map(|(i, point)| {
         let x = i64::try_from(i).unwrap_or(0) * slot + (slot - bar_width) / 2;
         let height = bar_height(point.revenue.amount_minor, max);
@@ -71,12 +82,6 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
                     text-anchor="middle">
                     {format::month_short(point.month)}
                 </text>
-                if i == last {
-                    <text class="bar-value" x={(x + bar_width / 2).to_string()}
-                        y={(BASELINE - height - 8).to_string()} text-anchor="middle">
-                        {point.revenue.to_string()}
-                    </text>
-                }
             </g>
         }
     });
@@ -86,6 +91,7 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
                 <h2 id="revenue-title">{"Revenue by month"}</h2>
                 {growth}
             </div>
+            {for this_month}
             if months.is_empty() {
                 <p class="muted">{"No monthly figures yet."}</p>
             } else {

@@ -76,7 +76,7 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
             <div class="stats">
                 <StatCard label="Revenue" value={stats.revenue.to_string()} testid="stat-revenue" />
                 <StatCard label="Sales" value={format::count(stats.sales_count)} testid="stat-sales"
-                    hint={format::plural(stats.sales_count, "order", "orders")} />
+                    hint="orders placed" />
                 <StatCard label="Average order" value={stats.average_order_value.to_string()} />
                 <StatCard label="Visitors" value={format::count(stats.visitors)} />
                 <StatCard label="Conversion" value={format::basis_points(stats.conversion_rate_bp)}
