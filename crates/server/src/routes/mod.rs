@@ -1,0 +1,77 @@
+//! The HTTP surface: [`app`] builds the one router that `main`, the embedded server and the
+//! tests use. Seller routes live in [`seller`], admin routes in [`admin`]; every failure is an
+//! [`AppError`](crate::error::AppError) JSON body, including unknown routes and methods.
+
+mod admin;
+mod seller;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, Response};
+use axum::middleware;
+use axum::routing::{get, post};
+use sellerdash_api::paths;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::error::{method_not_allowed, unknown_route};
+use crate::idempotency;
+use crate::state::AppState;
+
+/// The largest request body accepted (413 above).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The seller API router over `state`.
+pub fn app(state: AppState) -> Router {
+    let order = format!("{}/{{id}}", paths::ORDERS);
+    let admin_order = format!("{}/{{id}}", paths::ADMIN_ORDERS);
+    let mutations = Router::new()
+        .route(&format!("{order}/confirm"), post(seller::confirm))
+        .route(&format!("{order}/cancel"), post(seller::cancel))
+        .route(paths::ADMIN_ORDERS, post(admin::create_order))
+        .route(
+            &format!("{admin_order}/transition"),
+            post(admin::transition),
+        )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ));
+
+    Router::new()
+        .route(paths::HEALTH, get(health))
+        .route(paths::DASHBOARD, get(seller::dashboard))
+        .route(paths::ORDERS, get(seller::orders))
+        .route(paths::PENDING_ORDERS, get(seller::pending_orders))
+        .route(&order, get(seller::order))
+        .route(paths::PAYOUT_STATS, get(seller::payout_stats))
+        .route(paths::PAYOUT_HISTORY, get(seller::payout_history))
+        .route(paths::ADMIN_VISITS, post(admin::record_visits))
+        .route(paths::ADMIN_RUN_PAYOUTS, post(admin::run_payouts))
+        .merge(mutations)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response<Body>, latency: Duration, _span: &Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                        "response"
+                    );
+                }),
+        )
+        .with_state(state)
+}
+
+async fn health() -> &'static str {
+    "ok"
+}

@@ -1,0 +1,95 @@
+//! All SQL of the server lives under this module: the [`Store`] opens the SQLite database
+//! (WAL, `synchronous=NORMAL`, foreign keys, busy timeout), runs the migrations and offers
+//! one method per thing the routes, the demo seed and the simulator need.
+//!
+//! The SQL is kept portable (no SQLite-only functions, `ON CONFLICT` upserts, text
+//! timestamps that sort in time order) so that a PostgreSQL store can be added later behind
+//! the same methods when a marketplace runs several server instances. Only
+//! [`Store::open`] and [`Store::write_tx`] are SQLite-specific today.
+
+mod codec;
+mod idempotency;
+mod order_read;
+mod order_write;
+mod payouts;
+mod seed;
+mod sellers;
+mod stats;
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+
+pub use codec::now;
+pub use idempotency::Claim;
+pub use order_read::OrderFilter;
+pub use order_write::{MAX_QUANTITY, NewOrder, NewOrderItem};
+pub use payouts::next_payout_date;
+pub use seed::SeedOp;
+pub use sellers::{NewProduct, Product, Seller};
+pub use stats::period_start;
+
+/// A failure of the store. `NotFound`, `Invalid` and `Conflict` are answers about the
+/// request; the rest are the server's own failures.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No such row for this seller.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request names something that cannot be used (a product of another seller, say).
+    #[error("{0}")]
+    Invalid(String),
+    /// The change is not allowed in the row's current state.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value the code cannot read back (a bad status string, say).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The seller API's database. Cheap to clone (a pool handle).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the SQLite file at `path` and migrates it.
+    pub async fn open(path: &Path) -> Result<Store> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Closes every connection; the handle is unusable afterwards.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so a
+    /// read-then-write never fails on a lock upgrade; `busy_timeout` queues writers.
+    /// PostgreSQL would use a plain `BEGIN` and row locks (`SELECT … FOR UPDATE`).
+    async fn write_tx(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}

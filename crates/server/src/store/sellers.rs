@@ -1,0 +1,172 @@
+//! Sellers (with their bearer tokens and payout schedule) and their products.
+
+use chrono::{DateTime, Utc};
+use sellerdash_api::{Currency, Money, PayoutSchedule};
+use sqlx::SqliteConnection;
+
+use super::codec::{name, parse, parse_ts, ts};
+use super::{Error, Result, Store};
+
+/// A seller account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seller {
+    pub id: String,
+    pub name: String,
+    pub currency: Currency,
+    /// The bearer token of the seller endpoints.
+    pub token: String,
+    pub payout_schedule: PayoutSchedule,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A product a seller sells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: String,
+    pub seller_id: String,
+    pub sku: String,
+    pub name: String,
+    pub price: Money,
+}
+
+/// A product to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProduct {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub price_minor: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SellerRow {
+    id: String,
+    name: String,
+    currency: String,
+    token: String,
+    payout_schedule: String,
+    created_at: String,
+}
+
+impl TryFrom<SellerRow> for Seller {
+    type Error = Error;
+    fn try_from(row: SellerRow) -> Result<Seller> {
+        Ok(Seller {
+            currency: row
+                .currency
+                .parse()
+                .map_err(|err| Error::Corrupt(format!("seller currency: {err}")))?,
+            payout_schedule: parse(&row.payout_schedule)?,
+            created_at: parse_ts(&row.created_at)?,
+            id: row.id,
+            name: row.name,
+            token: row.token,
+        })
+    }
+}
+
+impl Store {
+    /// The seller whose bearer token this is.
+    pub async fn seller_by_token(&self, token: &str) -> Result<Option<Seller>> {
+        let row: Option<SellerRow> = sqlx::query_as(
+            "SELECT id, name, currency, token, payout_schedule, created_at FROM sellers WHERE token = ?",
+        )
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Seller::try_from).transpose()
+    }
+
+    pub async fn seller(&self, id: &str) -> Result<Option<Seller>> {
+        let mut conn = self.pool.acquire().await?;
+        seller_in(&mut conn, id).await
+    }
+
+    /// Every seller, oldest account first.
+    pub async fn sellers(&self) -> Result<Vec<Seller>> {
+        let rows: Vec<SellerRow> =
+            sqlx::query_as("SELECT id, name, currency, token, payout_schedule, created_at FROM sellers ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(Seller::try_from).collect()
+    }
+
+    /// Whether the database holds no seller yet (the demo seed only goes into such a one).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sellers")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count == 0)
+    }
+
+    /// A seller's products, by id.
+    pub async fn products(&self, seller_id: &str) -> Result<Vec<Product>> {
+        let mut conn = self.pool.acquire().await?;
+        let seller = seller_in(&mut conn, seller_id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no seller {seller_id:?}")))?;
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, sku, name, price_minor FROM products WHERE seller_id = ? ORDER BY id",
+        )
+        .bind(seller_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, sku, name, price_minor)| Product {
+                id,
+                seller_id: seller.id.clone(),
+                sku,
+                name,
+                price: Money::new(price_minor, seller.currency),
+            })
+            .collect())
+    }
+}
+
+pub(super) async fn seller_in(conn: &mut SqliteConnection, id: &str) -> Result<Option<Seller>> {
+    let row: Option<SellerRow> = sqlx::query_as(
+        "SELECT id, name, currency, token, payout_schedule, created_at FROM sellers WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(Seller::try_from).transpose()
+}
+
+pub(super) async fn insert_seller_in(conn: &mut SqliteConnection, seller: &Seller) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sellers (id, name, currency, token, payout_schedule, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&seller.id)
+    .bind(&seller.name)
+    .bind(seller.currency.as_str())
+    .bind(&seller.token)
+    .bind(name(seller.payout_schedule)?)
+    .bind(ts(seller.created_at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_product_in(
+    conn: &mut SqliteConnection,
+    seller_id: &str,
+    product: &NewProduct,
+    created_at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO products (id, seller_id, sku, name, price_minor, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&product.id)
+    .bind(seller_id)
+    .bind(&product.sku)
+    .bind(&product.name)
+    .bind(product.price_minor)
+    .bind(ts(created_at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! `Idempotency-Key`: the same caller and key get the first response back and change
+//! nothing twice; keys are per caller.
+
+use reqwest::Method;
+use sellerdash_api::paths;
+use serde_json::json;
+
+use crate::common::{assert_error, demo_server, id};
+
+#[tokio::test]
+async fn a_repeated_key_replays_the_first_response() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = id(&t.create_order(&seller.id).await);
+    let confirm = paths::confirm_order(&order);
+
+    let first = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &confirm,
+            None,
+            Some("k-confirm-1"),
+        )
+        .await;
+    assert_eq!(first.0, 200);
+    let again = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &confirm,
+            None,
+            Some("k-confirm-1"),
+        )
+        .await;
+    assert_eq!(
+        again, first,
+        "the same key returns the same status and body"
+    );
+    // Without the key the second confirm is a real one, and refused.
+    assert_error(
+        &t.post(&seller.token, &confirm, None).await,
+        409,
+        "conflict",
+    );
+    let (_, now) = t.get(&seller.token, &paths::order(&order)).await;
+    let confirms = now["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "confirmed")
+        .count();
+    assert_eq!(confirms, 1);
+
+    // A stored 409 is replayed too, and the same key on another path is refused.
+    let conflict = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &confirm,
+            None,
+            Some("k-confirm-2"),
+        )
+        .await;
+    assert_error(&conflict, 409, "conflict");
+    let replay = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &confirm,
+            None,
+            Some("k-confirm-2"),
+        )
+        .await;
+    assert_eq!(replay, conflict);
+    let cancel = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &paths::cancel_order(&order),
+            Some(json!({"reason": "x"})),
+            Some("k-confirm-1"),
+        )
+        .await;
+    assert_error(&cancel, 400, "bad_request");
+}
+
+#[tokio::test]
+async fn admin_create_with_a_key_creates_one_order() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let (_, before) = t.get(&seller.token, paths::PENDING_ORDERS).await;
+    let body =
+        json!({"seller_id": seller.id, "items": [{"product_id": "prd_lumen_001", "quantity": 1}]});
+    let admin = t.admin();
+    let first = t
+        .send(
+            Method::POST,
+            Some(&admin),
+            paths::ADMIN_ORDERS,
+            Some(body.clone()),
+            Some("create-1"),
+        )
+        .await;
+    assert_eq!(first.0, 201);
+    let second = t
+        .send(
+            Method::POST,
+            Some(&admin),
+            paths::ADMIN_ORDERS,
+            Some(body),
+            Some("create-1"),
+        )
+        .await;
+    assert_eq!(second, first);
+    let (_, after) = t.get(&seller.token, paths::PENDING_ORDERS).await;
+    assert_eq!(
+        after["total"].as_u64().unwrap(),
+        before["total"].as_u64().unwrap() + 1
+    );
+
+    // Transitions replay too.
+    let order = id(&first.1);
+    let pay = json!({"action": "pay"});
+    let path = paths::admin_transition(&order);
+    let paid = t
+        .send(
+            Method::POST,
+            Some(&admin),
+            &path,
+            Some(pay.clone()),
+            Some("pay-1"),
+        )
+        .await;
+    assert_eq!(paid.0, 200);
+    assert_eq!(
+        t.send(Method::POST, Some(&admin), &path, Some(pay), Some("pay-1"))
+            .await,
+        paid
+    );
+}
+
+#[tokio::test]
+async fn keys_are_per_caller() {
+    let t = demo_server().await;
+    let (a, b) = (t.main_seller(), t.other_seller());
+    let mine = id(&t.create_order(&a.id).await);
+    let theirs = id(&t.create_order(&b.id).await);
+    let (status, _) = t
+        .send(
+            Method::POST,
+            Some(&a.token),
+            &paths::confirm_order(&mine),
+            None,
+            Some("shared"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // Another seller with the same key and path gets its own answer: not found, not A's order.
+    let (status, body) = t
+        .send(
+            Method::POST,
+            Some(&b.token),
+            &paths::confirm_order(&mine),
+            None,
+            Some("shared"),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    let (status, _) = t
+        .send(
+            Method::POST,
+            Some(&b.token),
+            &paths::confirm_order(&theirs),
+            None,
+            Some("own"),
+        )
+        .await;
+    assert_eq!(status, 200);
+}
