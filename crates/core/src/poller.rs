@@ -52,6 +52,8 @@ pub(crate) struct Poller {
     /// Bumped by each invalidation; an answer to an older generation is discarded.
     generation: u64,
     last_success: Option<Instant>,
+    /// The last answer was a failure to reach the marketplace.
+    unreachable: bool,
     flight: Option<Flight>,
 }
 
@@ -90,6 +92,7 @@ impl Poller {
             attempt: 0,
             generation: 0,
             last_success: None,
+            unreachable: false,
             flight: None,
         }
     }
@@ -129,9 +132,10 @@ impl Poller {
                 self.attempt = 0;
                 self.start();
             }
+            // The retry count is kept: a query whose own endpoint keeps failing still
+            // reaches its error state while other queries bring the core back online.
             Command::Reconnect { at } => {
                 if self.last_success.is_none_or(|done| done < at) {
-                    self.attempt = 0;
                     self.start();
                 }
             }
@@ -178,8 +182,10 @@ impl Poller {
             // Started before an invalidation: its answer may predate the change.
             tracing::debug!(key = %self.key, "discarding an answer that predates an invalidation");
             if answer.is_ok() {
-                self.shared.reachable(Instant::now());
+                let recovered = std::mem::take(&mut self.unreachable);
+                self.shared.reachable(Instant::now(), recovered);
             }
+            self.attempt = 0;
             self.start();
             return;
         }
@@ -205,7 +211,8 @@ impl Poller {
             s.failure_count = 0;
             s.next_fetch_at = Some(next_fetch_at);
         });
-        self.shared.reachable(now);
+        let recovered = std::mem::take(&mut self.unreachable);
+        self.shared.reachable(now, recovered);
         if let Fetched::PendingOrders(page) = &fetched {
             self.shared.pending_fetched(page).await;
         }
@@ -244,11 +251,12 @@ impl Poller {
             s.last_error = Some(failure);
             s.next_fetch_at = Some(next_fetch_at);
         });
-        if error.is_connectivity() {
+        self.unreachable = error.is_connectivity();
+        if self.unreachable {
             self.shared
                 .unreachable(error.to_string(), Some(next_fetch_at));
         } else {
-            self.shared.reachable(now);
+            self.shared.reachable(now, false);
         }
     }
 }

@@ -110,14 +110,17 @@ impl Shared {
         lock(&self.connectivity).state().clone()
     }
 
-    /// The marketplace answered; on a reconnect every poller is told to refetch.
-    pub fn reachable(&self, at: tokio::time::Instant) {
+    /// The marketplace answered. When the query that got the answer had itself failed to
+    /// reach it (`recovered`) and the core was offline, that is a reconnect: every poller is
+    /// told to refetch. (A success of a query that never failed is no reconnect: with one
+    /// endpoint failing and the others answering, it would refetch everything each poll.)
+    pub fn reachable(&self, at: tokio::time::Instant, recovered: bool) {
         let (change, state) = {
             let mut tracker = lock(&self.connectivity);
             (tracker.reachable(Utc::now()), tracker.state().clone())
         };
         self.report(change, state);
-        if change.reconnected {
+        if change.reconnected && recovered {
             tracing::info!("the marketplace answers again; refetching every query");
             self.broadcast(&Command::Reconnect { at });
         }

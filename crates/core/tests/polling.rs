@@ -272,3 +272,30 @@ async fn dropping_the_handle_stops_polling() {
     until(t0, 30.0).await;
     assert_eq!(source.calls(Call::Dashboard), [0.0]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn one_failing_endpoint_still_reaches_error_while_others_succeed() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.only_fail(Call::Dashboard);
+    source.fail_between(0.0, 1000.0, server_error());
+    let (core, _events) = start(&source, Policies::default()).await;
+    until(t0, 7.5).await;
+    // Pending's successes are no reconnect (pending never failed): the dashboard keeps its
+    // retry schedule and is in error after its fourth failure.
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 1.0, 3.0, 7.0]);
+    let snap = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(snap.status, QueryStatus::Error);
+    assert_eq!(snap.failure_count, 4);
+    assert_eq!(
+        core.snapshot(&QueryKey::pending_orders()).unwrap().status,
+        QueryStatus::Success
+    );
+    assert_eq!(source.calls(Call::Pending), [0.0, 5.0]);
+}
+
+#[test]
+fn the_handle_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<CoreHandle>();
+}

@@ -31,6 +31,8 @@ struct State {
     /// Windows `[from, to)` of seconds since start in which every query fails.
     failing: Vec<(Duration, Duration)>,
     error: Option<SourceError>,
+    /// When set, only calls of this kind fail in the windows.
+    failing_call: Option<Call>,
     delay: Duration,
     calls: Vec<(Call, Duration)>,
     dashboard_serial: u64,
@@ -148,6 +150,11 @@ impl FakeSource {
         });
     }
 
+    /// Only calls of `call` fail in the failure windows.
+    pub fn only_fail(&self, call: Call) {
+        self.with(|s| s.failing_call = Some(call));
+    }
+
     pub fn set_delay(&self, delay: Duration) {
         self.with(|s| s.delay = delay);
     }
@@ -167,7 +174,8 @@ impl FakeSource {
         let now = self.start.elapsed();
         self.with(|s| {
             s.calls.push((call, now));
-            let failing = s.failing.iter().any(|(from, to)| *from <= now && now < *to);
+            let failing = s.failing.iter().any(|(from, to)| *from <= now && now < *to)
+                && s.failing_call.is_none_or(|only| only == call);
             (if failing { s.error.clone() } else { None }, s.delay)
         })
     }
