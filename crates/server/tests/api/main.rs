@@ -10,4 +10,5 @@ mod errors;
 mod idempotency;
 mod lifecycle;
 mod seed;
+mod simulator;
 mod tenancy;
