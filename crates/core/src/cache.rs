@@ -75,6 +75,34 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Ties the cached answers to one marketplace account: when `scope` differs from the
+    /// one stored, the cached answers (another account's data) are dropped. Returns whether
+    /// they were. The notified-order set is kept: order ids are opaque and unique.
+    pub async fn set_scope(&self, scope: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT value FROM cache_meta WHERE name = 'scope'")
+                .fetch_optional(&mut *tx)
+                .await?;
+        let changed = stored.as_deref() != Some(scope);
+        if changed {
+            if stored.is_some() {
+                sqlx::query("DELETE FROM query_cache")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO cache_meta (name, value) VALUES ('scope', ?)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(scope)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed && stored.is_some())
+    }
+
     async fn load(&self) -> Result<Vec<CachedQuery>, StoreError> {
         let rows = sqlx::query("SELECT query_key, data, fetched_at FROM query_cache")
             .fetch_all(&self.pool)
@@ -184,4 +212,20 @@ impl Store for SqliteStore {
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.pool.close())
     }
+}
+
+/// A stable fingerprint of a marketplace account (URL and token) for [`SqliteStore::set_scope`]:
+/// FNV-1a over both, so the token itself is never written to disk.
+pub fn account_scope(marketplace_url: &str, token: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in marketplace_url
+        .trim_end_matches('/')
+        .bytes()
+        .chain([0])
+        .chain(token.bytes())
+    {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::cache::SqliteStore;
+use crate::cache::{SqliteStore, account_scope};
 use crate::http::{HttpOptions, HttpSource, HttpSourceError};
 use crate::notifier::Notifier;
 use crate::policy::Policies;
@@ -84,14 +84,19 @@ impl Core {
         Self::start_with_source(config, Arc::new(source), sink).await
     }
 
-    /// Runs against any source (the URL and token of `config` are not used), caching in
-    /// `config.data_dir`.
+    /// Runs against any source, caching in `config.data_dir`. The URL and token of `config`
+    /// only name the account the cache belongs to: another account's cached answers are
+    /// dropped, not shown.
     pub async fn start_with_source(
         config: CoreConfig,
         source: Arc<dyn Source>,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
         let store = SqliteStore::open_in(&config.data_dir).await?;
+        let scope = account_scope(&config.marketplace_url, &config.token);
+        if store.set_scope(&scope).await? {
+            tracing::info!("the marketplace account changed; dropped the cached answers");
+        }
         Self::start_with(source, Arc::new(store), config.policies, sink).await
     }
 

@@ -21,7 +21,7 @@ mod shared;
 mod source;
 mod store;
 
-pub use cache::{CACHE_FILE, SqliteStore};
+pub use cache::{CACHE_FILE, SqliteStore, account_scope};
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};
 pub use policy::{FocusPolicy, Policies, QueryPolicy};

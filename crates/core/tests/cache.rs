@@ -145,3 +145,28 @@ async fn a_bad_marketplace_url_is_refused() {
         Err(CoreError::Source(_))
     ));
 }
+
+#[tokio::test]
+async fn another_account_does_not_see_the_cached_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = FakeSource::new();
+    source.set_pending(vec![summary("a", 1)]);
+    let (core, mut events) = start(dir.path(), &source).await;
+    collect_until(&mut events, |e| matches!(e, CoreEvent::NewPendingOrders(_))).await;
+    core.shutdown().await;
+    drop(core);
+
+    let mut other = config(dir.path());
+    other.token = "another seller".into();
+    let (sink, _events) = channel_sink();
+    source.set_delay(Duration::from_millis(300));
+    let core = Core::start_with_source(other, source.clone(), sink)
+        .await
+        .unwrap();
+    assert!(
+        core.snapshot(&QueryKey::pending_orders())
+            .is_none_or(|s| !s.from_cache && s.data.is_none())
+    );
+    assert_eq!(core.pending_total(), None);
+    core.shutdown().await;
+}
