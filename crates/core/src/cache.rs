@@ -104,9 +104,10 @@ impl SqliteStore {
     }
 
     async fn load(&self) -> Result<Vec<CachedQuery>, StoreError> {
-        let rows = sqlx::query("SELECT query_key, data, fetched_at FROM query_cache")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT query_key, data, fetched_at FROM query_cache ORDER BY query_key")
+                .fetch_all(&self.pool)
+                .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
             let key: String = row.try_get("query_key")?;

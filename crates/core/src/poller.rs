@@ -132,8 +132,8 @@ impl Poller {
                 self.attempt = 0;
                 self.start();
             }
-            // The retry count is kept: a query whose own endpoint keeps failing still
-            // reaches its error state while other queries bring the core back online.
+            // The retry count is kept: a reconnect cuts a wait short, it grants no
+            // extra retries.
             Command::Reconnect { at } => {
                 if self.last_success.is_none_or(|done| done < at) {
                     self.start();

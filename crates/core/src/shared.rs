@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::OrderPage;
-use sellerdash_state::{Connectivity, CoreEvent, QueryKey, QuerySnapshot};
+use sellerdash_state::{Connectivity, CoreEvent, QueryKey, QuerySnapshot, QueryStatus};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::connectivity::{Change, Tracker};
@@ -93,17 +93,19 @@ impl Shared {
 
     /// Shows a cached answer (start-up, before any network answer).
     pub fn restore(&self, entry: CachedQuery) {
-        if entry.key == QueryKey::pending_orders()
-            && let Ok(page) = serde_json::from_value::<OrderPage>(entry.data.clone())
-        {
-            self.set_pending_total(page.total);
-        }
+        let total = (entry.key == QueryKey::pending_orders())
+            .then(|| serde_json::from_value::<OrderPage>(entry.data.clone()).ok())
+            .flatten()
+            .map(|page| page.total);
         self.update(&entry.key, |s| {
-            s.status = sellerdash_state::QueryStatus::Success;
+            s.status = QueryStatus::Success;
             s.data = Some(entry.data);
             s.updated_at = Some(entry.fetched_at);
             s.from_cache = true;
         });
+        if let Some(total) = total {
+            self.set_pending_total(total);
+        }
     }
 
     pub fn connectivity(&self) -> Connectivity {
