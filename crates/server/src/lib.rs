@@ -30,6 +30,7 @@ mod extract;
 mod idempotency;
 mod ids;
 mod lifecycle;
+pub mod openapi;
 mod routes;
 pub mod simulator;
 mod state;

@@ -19,6 +19,7 @@ use tracing::Span;
 
 use crate::error::{method_not_allowed, unknown_route};
 use crate::idempotency;
+use crate::openapi;
 use crate::state::AppState;
 
 /// The largest request body accepted (413 above).
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .route(paths::HEALTH, get(health))
+        .route(openapi::OPENAPI_PATH, get(openapi_document))
         .route(paths::DASHBOARD, get(seller::dashboard))
         .route(paths::ORDERS, get(seller::orders))
         .route(paths::PENDING_ORDERS, get(seller::pending_orders))
@@ -74,4 +76,8 @@ pub fn app(state: AppState) -> Router {
 
 async fn health() -> &'static str {
     "ok"
+}
+
+async fn openapi_document() -> axum::Json<serde_json::Value> {
+    axum::Json(openapi::document())
 }

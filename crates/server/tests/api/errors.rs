@@ -167,3 +167,37 @@ async fn bad_queries_paths_and_routes_get_json_errors() {
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_operation() {
+    let t = demo_server().await;
+    let url = format!(
+        "{}{}",
+        t.server.base_url(),
+        sellerdash_server::openapi::OPENAPI_PATH
+    );
+    let doc: Value = t
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let documented = doc["paths"].as_object().unwrap();
+    for path in [
+        paths::DASHBOARD,
+        paths::ORDERS,
+        paths::PENDING_ORDERS,
+        paths::PAYOUT_STATS,
+        paths::PAYOUT_HISTORY,
+        paths::ADMIN_ORDERS,
+        paths::ADMIN_VISITS,
+        paths::ADMIN_RUN_PAYOUTS,
+    ] {
+        assert!(documented.contains_key(path), "{path} is not documented");
+    }
+    assert!(documented.contains_key("/api/v1/seller/orders/{id}/cancel"));
+}
