@@ -20,6 +20,12 @@ pub fn App() -> Html {
             move || drop(subscription)
         });
     }
+    use_effect_with(state.page, |_| {
+        // A new page starts at its top, wherever the previous one was scrolled to.
+        if let Some(window) = web_sys::window() {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
     let page = match state.page {
         Page::Dashboard => html! { <DashboardPage /> },
         Page::Pending => html! { <PendingPage /> },

@@ -145,6 +145,12 @@ fn rejection_to_error(cmd: &str, rejection: &JsValue) -> AppError {
     if let Ok(error) = from_js::<AppError>(rejection) {
         return error;
     }
+    if !shell_present() {
+        return AppError::new(
+            ErrorKind::Internal,
+            "This window is not connected to the Sellerdash app.",
+        );
+    }
     let message = rejection
         .as_string()
         .or_else(|| {
@@ -154,4 +160,11 @@ fn rejection_to_error(cmd: &str, rejection: &JsValue) -> AppError {
         })
         .unwrap_or_else(|| format!("the app did not answer {cmd}"));
     AppError::new(ErrorKind::Internal, message)
+}
+
+/// True when the page runs inside the Tauri shell (`window.__TAURI__` exists).
+fn shell_present() -> bool {
+    web_sys::window()
+        .and_then(|window| Reflect::get(&window, &JsValue::from_str("__TAURI__")).ok())
+        .is_some_and(|tauri| !tauri.is_undefined())
 }
