@@ -101,6 +101,9 @@ pub struct Server {
     simulator: Option<JoinHandle<()>>,
 }
 
+/// Another name of [`Server`], as the desktop shell knows it.
+pub type RunningServer = Server;
+
 /// Opens the database (seeding the demo store when asked and the database is empty),
 /// starts serving on `listener` and, when configured, the simulator.
 pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server, StartError> {
