@@ -126,17 +126,17 @@ impl Core {
         for entry in cached {
             shared.restore(entry);
         }
-        let cancel = CancellationToken::new();
+        let stop = CancellationToken::new();
         let mut tasks = Vec::new();
         for query in SellerQuery::PINNED {
             let (sender, receiver) = mpsc::unbounded_channel();
             shared.register(query.key(), sender);
-            let poller = Poller::new(query, Arc::clone(&shared), receiver, cancel.child_token());
+            let poller = Poller::new(query, Arc::clone(&shared), receiver, stop.child_token());
             tasks.push(tokio::spawn(poller.run()));
         }
         Ok(CoreHandle {
             shared,
-            cancel,
+            stop,
             tasks: Mutex::new(tasks),
         })
     }
@@ -146,7 +146,7 @@ impl Core {
 /// [`shutdown`](Self::shutdown). Dropping it stops the pollers.
 pub struct CoreHandle {
     shared: Arc<Shared>,
-    cancel: CancellationToken,
+    stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
@@ -235,7 +235,7 @@ impl CoreHandle {
     /// Stops every task and waits for them (at most [`SHUTDOWN_TIMEOUT`], then aborts),
     /// then closes the store.
     pub async fn shutdown(&self) {
-        self.cancel.cancel();
+        self.stop.cancel();
         let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(PoisonError::into_inner));
         let aborts: Vec<_> = tasks.iter().map(JoinHandle::abort_handle).collect();
         if tokio::time::timeout(SHUTDOWN_TIMEOUT, futures::future::join_all(tasks))
@@ -251,7 +251,7 @@ impl CoreHandle {
 
 impl Drop for CoreHandle {
     fn drop(&mut self) {
-        self.cancel.cancel();
+        self.stop.cancel();
     }
 }
 

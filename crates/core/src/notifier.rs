@@ -49,3 +49,52 @@ impl Notifier {
         self.polled = true;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use sellerdash_api::{Currency, DeliveryStatus, Money, PaymentStatus};
+
+    use super::*;
+
+    fn row(id: &str, status: OrderStatus, minute: u32) -> OrderSummary {
+        let at = Utc
+            .with_ymd_and_hms(2026, 1, 1, 10, minute, 0)
+            .single()
+            .unwrap_or_default();
+        OrderSummary {
+            id: id.into(),
+            status,
+            customer_name: "Ann".into(),
+            item_count: 1,
+            total: Money::new(500, Currency::EUR),
+            payment_status: PaymentStatus::Paid,
+            delivery_status: DeliveryStatus::NotShipped,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn only_unseen_pending_rows_newest_first() {
+        let mut notifier = Notifier::new(["old".to_owned()].into());
+        let rows = [
+            row("a", OrderStatus::Pending, 1),
+            row("old", OrderStatus::Pending, 2),
+            row("b", OrderStatus::Pending, 3),
+            row("a", OrderStatus::Pending, 1),
+            row("c", OrderStatus::Confirmed, 4),
+        ];
+        let first = notifier.detect(&rows).map(|n| {
+            (
+                n.orders.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+                n.while_away,
+            )
+        });
+        assert_eq!(first, Some((vec!["b".to_owned(), "a".to_owned()], true)));
+        notifier.mark(["a".to_owned(), "b".to_owned()]);
+        assert_eq!(notifier.detect(&rows), None);
+        let later = notifier.detect(&[row("d", OrderStatus::Pending, 5)]);
+        assert_eq!(later.map(|n| n.while_away), Some(false));
+    }
+}
