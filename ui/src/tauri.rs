@@ -2,36 +2,39 @@
 //! `window.__TAURI__` (the shell sets `withGlobalTauri`), both declared with `catch` so a
 //! rejected command or a missing shell is a `Result`, never a JS exception.
 //!
+//! The bindings are synchronous calls that return the promise, awaited here: a call that
+//! throws at once (no shell) and a promise that rejects both end up as `Err`.
+//!
 //! Values cross the boundary as JSON text (`JSON.stringify` / `JSON.parse`), so the UI decodes
 //! exactly what `serde_json` would: integer money stays integer, maps stay objects.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, JSON, Reflect};
+use js_sys::{Function, JSON, Promise, Reflect};
 use sellerdash_state::{AppError, ErrorKind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 
 #[wasm_bindgen]
 extern "C" {
     /// `window.__TAURI__.core.invoke(cmd, args)`: resolves with the command's result or
     /// rejects with its error (`AppError` JSON for Sellerdash's commands).
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
-    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+    fn tauri_invoke(cmd: &str, args: JsValue) -> Result<Promise, JsValue>;
 
     /// `window.__TAURI__.event.listen(event, handler)`: resolves with the unlisten function.
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
-    async fn tauri_listen(event: &str, handler: &JsValue) -> Result<JsValue, JsValue>;
+    fn tauri_listen(event: &str, handler: &JsValue) -> Result<Promise, JsValue>;
 }
 
 /// Runs a shell command with `args` (any serde value, sent as a JSON object) and decodes its
 /// result as `T`.
 pub async fn invoke<T: DeserializeOwned>(cmd: &str, args: &impl Serialize) -> Result<T, AppError> {
     let args = to_js(args)?;
-    match tauri_invoke(cmd, args).await {
+    match settle(tauri_invoke(cmd, args)).await {
         Ok(value) => from_js(&value),
         Err(rejection) => Err(rejection_to_error(cmd, &rejection)),
     }
@@ -98,7 +101,7 @@ pub fn listen<T: DeserializeOwned + 'static>(
             .as_ref()
             .map(|handler| handler.as_ref().clone());
         let Some(handler) = handler else { return };
-        let result = tauri_listen(event, &handler).await;
+        let result = settle(tauri_listen(event, &handler)).await;
         let mut state = pending.borrow_mut();
         match result {
             Ok(unlisten) => {
@@ -114,6 +117,11 @@ pub fn listen<T: DeserializeOwned + 'static>(
         }
     });
     Subscription { inner }
+}
+
+/// The outcome of a binding call: its promise's value, or what it threw or rejected with.
+async fn settle(call: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(call?).await
 }
 
 fn to_js(value: &impl Serialize) -> Result<JsValue, AppError> {
