@@ -25,8 +25,8 @@ use crate::store::{Store, StoreError};
 /// How long [`CoreHandle::shutdown`] waits for the tasks before aborting them.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// What the core needs to run against a marketplace.
-#[derive(Debug, Clone)]
+/// What the core needs to run against a marketplace. Its `Debug` never shows the token.
+#[derive(Clone)]
 pub struct CoreConfig {
     /// The marketplace's base URL, `https://market.example`.
     pub marketplace_url: String,
@@ -50,6 +50,17 @@ impl CoreConfig {
             data_dir: data_dir.into(),
             policies: Policies::default(),
         }
+    }
+}
+
+impl std::fmt::Debug for CoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoreConfig")
+            .field("marketplace_url", &self.marketplace_url)
+            .field("token", &"<redacted>")
+            .field("data_dir", &self.data_dir)
+            .field("policies", &self.policies)
+            .finish()
     }
 }
 

@@ -36,11 +36,20 @@ impl Default for HttpOptions {
 }
 
 /// A marketplace that speaks the reference seller API contract.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpSource {
     client: Client,
     base: Url,
     token: String,
+}
+
+impl std::fmt::Debug for HttpSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSource")
+            .field("base", &self.base.as_str())
+            .field("token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A base URL or token the source cannot use.
@@ -246,6 +255,8 @@ mod tests {
         );
         assert!(HttpSource::new("ftp://x", "t", HttpOptions::default()).is_err());
         assert!(HttpSource::new("not a url", "t", HttpOptions::default()).is_err());
+        let secret = HttpSource::new("http://127.0.0.1:9", "s3cret", HttpOptions::default())?;
+        assert!(!format!("{secret:?}").contains("s3cret"));
         Ok(())
     }
 
