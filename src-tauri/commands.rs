@@ -25,7 +25,10 @@ pub fn connectivity(shell: State<'_, Shell>) -> Connectivity {
 /// Fetches a query now (the page's refresh button).
 #[tauri::command]
 pub fn refetch(key: QueryKey, shell: State<'_, Shell>) -> Result<(), AppError> {
-    shell.core().refetch(&key)
+    match shell.core().refetch(&key) {
+        0 => Err(AppError::new(ErrorKind::NotFound, format!("no query under {key}"))),
+        _ => Ok(()),
+    }
 }
 
 /// Confirms a pending order.

@@ -65,7 +65,7 @@ pub fn start<R: Runtime>(
     };
     let core = tauri::async_runtime::block_on(sellerdash_core::Core::start(
         core_config,
-        bridge::sink(app.clone()),
+        std::sync::Arc::new(bridge::sink(app.clone())),
     ))?;
     app.manage(Shell { core, server: Mutex::new(server) });
 
