@@ -38,7 +38,13 @@ fn notify<R: Runtime>(app: &AppHandle<R>, new: &NewPendingOrders) {
     let messages = notification_texts(new);
     for (title, body) in messages {
         tracing::info!(%title, %body, "notifying");
-        if let Err(error) = app.notification().builder().title(&title).body(&body).show() {
+        if let Err(error) = app
+            .notification()
+            .builder()
+            .title(&title)
+            .body(&body)
+            .show()
+        {
             tracing::warn!(%error, "cannot show a notification");
         }
     }
@@ -46,28 +52,47 @@ fn notify<R: Runtime>(app: &AppHandle<R>, new: &NewPendingOrders) {
 
 /// The (title, body) of each notification for a batch of new orders.
 fn notification_texts(new: &NewPendingOrders) -> Vec<(String, String)> {
-    let summary = (new.while_away && new.orders.len() > 1) || new.orders.len() > MAX_SINGLE_NOTIFICATIONS;
+    let summary =
+        (new.while_away && new.orders.len() > 1) || new.orders.len() > MAX_SINGLE_NOTIFICATIONS;
     if summary {
-        let ids: Vec<&str> = new.orders.iter().take(5).map(|order| order.id.as_str()).collect();
+        let ids: Vec<&str> = new
+            .orders
+            .iter()
+            .take(5)
+            .map(|order| order.id.as_str())
+            .collect();
         let more = new.orders.len().saturating_sub(ids.len());
         let mut body = ids.join(", ");
         if more > 0 {
             body.push_str(&format!(" and {more} more"));
         }
         let title = if new.while_away {
-            format!("{} orders arrived while Sellerdash was closed", new.orders.len())
+            format!(
+                "{} orders arrived while Sellerdash was closed",
+                new.orders.len()
+            )
         } else {
-            format!("{} new orders are waiting for confirmation", new.orders.len())
+            format!(
+                "{} new orders are waiting for confirmation",
+                new.orders.len()
+            )
         };
         return vec![(title, body)];
     }
     new.orders
         .iter()
         .map(|order| {
-            let items = if order.item_count == 1 { "1 item".to_owned() } else { format!("{} items", order.item_count) };
+            let items = if order.item_count == 1 {
+                "1 item".to_owned()
+            } else {
+                format!("{} items", order.item_count)
+            };
             (
                 "New order waiting for confirmation".to_owned(),
-                format!("Order {} from {}: {}, {}", order.id, order.customer_name, order.total, items),
+                format!(
+                    "Order {} from {}: {}, {}",
+                    order.id, order.customer_name, order.total, items
+                ),
             )
         })
         .collect()
@@ -76,7 +101,9 @@ fn notification_texts(new: &NewPendingOrders) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use sellerdash_api::{Currency, DeliveryStatus, Money, OrderStatus, OrderSummary, PaymentStatus};
+    use sellerdash_api::{
+        Currency, DeliveryStatus, Money, OrderStatus, OrderSummary, PaymentStatus,
+    };
 
     use super::*;
 
@@ -96,7 +123,10 @@ mod tests {
 
     #[test]
     fn one_notification_per_new_order_naming_it() {
-        let texts = notification_texts(&NewPendingOrders { orders: vec![order("A1"), order("B2")], while_away: false });
+        let texts = notification_texts(&NewPendingOrders {
+            orders: vec![order("A1"), order("B2")],
+            while_away: false,
+        });
         assert_eq!(texts.len(), 2);
         assert_eq!(texts[0].1, "Order A1 from Ana Díaz: €42.50, 2 items");
         assert!(texts[1].1.contains("B2"));
@@ -104,18 +134,27 @@ mod tests {
 
     #[test]
     fn orders_from_while_away_or_a_burst_make_one_summary() {
-        let away = notification_texts(&NewPendingOrders { orders: vec![order("A1"), order("B2")], while_away: true });
+        let away = notification_texts(&NewPendingOrders {
+            orders: vec![order("A1"), order("B2")],
+            while_away: true,
+        });
         assert_eq!(away.len(), 1);
         assert_eq!(away[0].0, "2 orders arrived while Sellerdash was closed");
         let burst: Vec<_> = (0..7).map(|n| order(&format!("N{n}"))).collect();
-        let texts = notification_texts(&NewPendingOrders { orders: burst, while_away: false });
+        let texts = notification_texts(&NewPendingOrders {
+            orders: burst,
+            while_away: false,
+        });
         assert_eq!(texts.len(), 1);
         assert_eq!(texts[0].1, "N0, N1, N2, N3, N4 and 2 more");
     }
 
     #[test]
     fn a_single_order_while_away_is_named() {
-        let texts = notification_texts(&NewPendingOrders { orders: vec![order("A1")], while_away: true });
+        let texts = notification_texts(&NewPendingOrders {
+            orders: vec![order("A1")],
+            while_away: true,
+        });
         assert_eq!(texts.len(), 1);
         assert!(texts[0].1.contains("A1"));
     }

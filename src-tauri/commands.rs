@@ -26,7 +26,10 @@ pub fn connectivity(shell: State<'_, Shell>) -> Connectivity {
 #[tauri::command]
 pub fn refetch(key: QueryKey, shell: State<'_, Shell>) -> Result<(), AppError> {
     match shell.core().refetch(&key) {
-        0 => Err(AppError::new(ErrorKind::NotFound, format!("no query under {key}"))),
+        0 => Err(AppError::new(
+            ErrorKind::NotFound,
+            format!("no query under {key}"),
+        )),
         _ => Ok(()),
     }
 }

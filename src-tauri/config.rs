@@ -34,7 +34,10 @@ pub struct AppConfig {
 pub enum Marketplace {
     /// The built-in reference server with the demo store, started in-process.
     EmbeddedDemo,
-    Remote { url: String, token: String },
+    Remote {
+        url: String,
+        token: String,
+    },
 }
 
 /// A configuration that cannot start the app.
@@ -42,7 +45,9 @@ pub enum Marketplace {
 pub enum ConfigError {
     #[error("a marketplace URL needs a seller token: pass --token or set SELLERDASH_TOKEN")]
     MissingToken,
-    #[error("a seller token needs a marketplace URL: pass --marketplace-url or set SELLERDASH_MARKETPLACE_URL")]
+    #[error(
+        "a seller token needs a marketplace URL: pass --marketplace-url or set SELLERDASH_MARKETPLACE_URL"
+    )]
     MissingUrl,
     #[error("the marketplace URL {0:?} must start with http:// or https://")]
     BadUrl(String),
@@ -59,7 +64,10 @@ impl AppConfig {
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
                     return Err(ConfigError::BadUrl(url));
                 }
-                Ok(Marketplace::Remote { url, token: token.clone() })
+                Ok(Marketplace::Remote {
+                    url,
+                    token: token.clone(),
+                })
             }
         }
     }
@@ -72,7 +80,10 @@ impl Marketplace {
         match self {
             Self::EmbeddedDemo => "demo".to_owned(),
             Self::Remote { url, token } => {
-                format!("marketplace-{:016x}", fnv1a(format!("{url}\n{token}").as_bytes()))
+                format!(
+                    "marketplace-{:016x}",
+                    fnv1a(format!("{url}\n{token}").as_bytes())
+                )
             }
         }
     }
@@ -99,14 +110,26 @@ mod tests {
 
     #[test]
     fn no_marketplace_means_the_demo_store() {
-        assert_eq!(config(None, None).marketplace(), Ok(Marketplace::EmbeddedDemo));
+        assert_eq!(
+            config(None, None).marketplace(),
+            Ok(Marketplace::EmbeddedDemo)
+        );
     }
 
     #[test]
     fn half_a_marketplace_is_a_clear_error() {
-        assert_eq!(config(Some("http://x"), None).marketplace(), Err(ConfigError::MissingToken));
-        assert_eq!(config(None, Some("t")).marketplace(), Err(ConfigError::MissingUrl));
-        assert!(matches!(config(Some("x.example"), Some("t")).marketplace(), Err(ConfigError::BadUrl(_))));
+        assert_eq!(
+            config(Some("http://x"), None).marketplace(),
+            Err(ConfigError::MissingToken)
+        );
+        assert_eq!(
+            config(None, Some("t")).marketplace(),
+            Err(ConfigError::MissingUrl)
+        );
+        assert!(matches!(
+            config(Some("x.example"), Some("t")).marketplace(),
+            Err(ConfigError::BadUrl(_))
+        ));
     }
 
     #[test]

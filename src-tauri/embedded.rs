@@ -33,7 +33,15 @@ pub async fn start(profile_dir: &Path) -> Result<EmbeddedServer, EmbeddedError> 
     let server = sellerdash_server::start(listener, config)
         .await
         .map_err(|error| EmbeddedError::Start(error.to_string()))?;
-    let token = server.sellers().first().map(|seller| seller.token.clone()).ok_or(EmbeddedError::NoSeller)?;
+    let token = server
+        .sellers()
+        .first()
+        .map(|seller| seller.token.clone())
+        .ok_or(EmbeddedError::NoSeller)?;
     tracing::info!(url = %server.base_url(), "demo store running");
-    Ok(EmbeddedServer { url: server.base_url(), token, server })
+    Ok(EmbeddedServer {
+        url: server.base_url(),
+        token,
+        server,
+    })
 }

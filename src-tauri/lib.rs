@@ -45,19 +45,20 @@ pub fn main() {
             std::process::exit(2);
         }
     };
-    let app = match run_app(Builder::default(), config, marketplace)
-        .build(tauri::generate_context!())
-    {
-        Ok(app) => app,
-        Err(error) => {
-            eprintln!("sellerdash: cannot start: {error}");
-            std::process::exit(1);
-        }
-    };
+    let app =
+        match run_app(Builder::default(), config, marketplace).build(tauri::generate_context!()) {
+            Ok(app) => app,
+            Err(error) => {
+                eprintln!("sellerdash: cannot start: {error}");
+                std::process::exit(1);
+            }
+        };
     app.run(|app, event| match event {
         // Closing the last window keeps the app in the tray; only Quit (which passes an
         // exit code) ends it.
-        RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
+        RunEvent::ExitRequested {
+            api, code: None, ..
+        } => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(shell) = app.try_state::<Shell>() {
                 tauri::async_runtime::block_on(shell.shutdown());

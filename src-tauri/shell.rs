@@ -67,7 +67,10 @@ pub fn start<R: Runtime>(
         core_config,
         std::sync::Arc::new(bridge::sink(app.clone())),
     ))?;
-    app.manage(Shell { core, server: Mutex::new(server) });
+    app.manage(Shell {
+        core,
+        server: Mutex::new(server),
+    });
 
     if config.hidden {
         if let Some(window) = app.get_webview_window(window::MAIN) {

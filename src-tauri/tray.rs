@@ -49,8 +49,15 @@ impl PendingView {
 
 pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, OPEN, "Open dashboard", true, None::<&str>)?;
-    let pending_item = MenuItem::with_id(app, PENDING, PendingView::default().label(), true, None::<&str>)?;
-    let pause = CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
+    let pending_item = MenuItem::with_id(
+        app,
+        PENDING,
+        PendingView::default().label(),
+        true,
+        None::<&str>,
+    )?;
+    let pause =
+        CheckMenuItem::with_id(app, PAUSE, "Pause notifications", true, false, None::<&str>)?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Sellerdash", true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
@@ -63,7 +70,11 @@ pub fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &quit,
         ],
     )?;
-    app.manage(TrayState { pending_item, paused: AtomicBool::new(false), view: Mutex::new(PendingView::default()) });
+    app.manage(TrayState {
+        pending_item,
+        paused: AtomicBool::new(false),
+        view: Mutex::new(PendingView::default()),
+    });
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(ICON)?)
         .tooltip("Sellerdash")
@@ -97,7 +108,8 @@ fn navigate<R: Runtime>(app: &AppHandle<R>, page: &str) {
 }
 
 pub fn notifications_paused<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.try_state::<TrayState<R>>().is_some_and(|state| state.paused.load(Ordering::Relaxed))
+    app.try_state::<TrayState<R>>()
+        .is_some_and(|state| state.paused.load(Ordering::Relaxed))
 }
 
 /// The server's count of orders waiting for confirmation.
@@ -111,9 +123,13 @@ pub fn set_connectivity<R: Runtime>(app: &AppHandle<R>, connectivity: &Connectiv
 }
 
 fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView)) {
-    let Some(state) = app.try_state::<TrayState<R>>() else { return };
+    let Some(state) = app.try_state::<TrayState<R>>() else {
+        return;
+    };
     let view = {
-        let Ok(mut view) = state.view.lock() else { return };
+        let Ok(mut view) = state.view.lock() else {
+            return;
+        };
         let before = *view;
         change(&mut view);
         if *view == before {
@@ -127,9 +143,9 @@ fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView))
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let waiting = view.total.unwrap_or(0) > 0;
         let icon = Image::from_bytes(if waiting { ALERT_ICON } else { ICON });
-        let result = icon.and_then(|icon| tray.set_icon(Some(icon))).and_then(|()| {
-            tray.set_title(waiting.then(|| view.total.unwrap_or(0).to_string()))
-        });
+        let result = icon
+            .and_then(|icon| tray.set_icon(Some(icon)))
+            .and_then(|()| tray.set_title(waiting.then(|| view.total.unwrap_or(0).to_string())));
         if let Err(error) = result {
             tracing::warn!(%error, "cannot update the tray icon");
         }
@@ -143,8 +159,29 @@ mod tests {
 
     #[test]
     fn pending_entry_shows_the_server_total_and_offline() {
-        assert_eq!(PendingView { total: None, offline: false }.label(), "Pending orders");
-        assert_eq!(PendingView { total: Some(3), offline: false }.label(), "Pending orders (3)");
-        assert_eq!(PendingView { total: Some(3), offline: true }.label(), "Pending orders (3, offline)");
+        assert_eq!(
+            PendingView {
+                total: None,
+                offline: false
+            }
+            .label(),
+            "Pending orders"
+        );
+        assert_eq!(
+            PendingView {
+                total: Some(3),
+                offline: false
+            }
+            .label(),
+            "Pending orders (3)"
+        );
+        assert_eq!(
+            PendingView {
+                total: Some(3),
+                offline: true
+            }
+            .label(),
+            "Pending orders (3, offline)"
+        );
     }
 }

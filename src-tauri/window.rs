@@ -8,7 +8,9 @@ use crate::Shell;
 pub const MAIN: &str = "main";
 
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
-    let Some(shell) = window.try_state::<Shell>() else { return };
+    let Some(shell) = window.try_state::<Shell>() else {
+        return;
+    };
     match event {
         WindowEvent::CloseRequested { api, .. } if window.label() == MAIN => {
             api.prevent_close();
@@ -27,8 +29,13 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 
 /// Shows, unminimises and focuses the main window.
 pub fn show_main<R: Runtime, M: Manager<R>>(manager: &M) {
-    let Some(window) = manager.get_webview_window(MAIN) else { return };
-    let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
+    let Some(window) = manager.get_webview_window(MAIN) else {
+        return;
+    };
+    let shown = window
+        .show()
+        .and_then(|()| window.unminimize())
+        .and_then(|()| window.set_focus());
     if let Err(error) = shown {
         tracing::warn!(%error, "cannot show the window");
     }

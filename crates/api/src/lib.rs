@@ -25,7 +25,10 @@ pub use order::{
     PaymentMethod, PaymentStatus, TimelineEntry, TrackingEvent, TransitionOrder,
     UnknownOrderStatus,
 };
-pub use payout::{Payout, PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats, PayoutStatus, RunPayouts, RunPayoutsResult};
+pub use payout::{
+    Payout, PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats, PayoutStatus,
+    RunPayouts, RunPayoutsResult,
+};
 pub use stats::{DashboardQuery, DashboardStats, MonthlyPoint, Period, RecordVisits, TopProduct};
 
 /// The `Idempotency-Key` request header accepted by every mutation.

@@ -98,11 +98,17 @@ pub enum MoneyError {
 
 impl Money {
     pub const fn new(amount_minor: i64, currency: Currency) -> Self {
-        Self { amount_minor, currency }
+        Self {
+            amount_minor,
+            currency,
+        }
     }
 
     pub const fn zero(currency: Currency) -> Self {
-        Self { amount_minor: 0, currency }
+        Self {
+            amount_minor: 0,
+            currency,
+        }
     }
 
     /// The sum of two amounts of the same currency.
@@ -110,15 +116,26 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
         }
-        let amount_minor =
-            self.amount_minor.checked_add(other.amount_minor).ok_or(MoneyError::Overflow)?;
-        Ok(Money { amount_minor, currency: self.currency })
+        let amount_minor = self
+            .amount_minor
+            .checked_add(other.amount_minor)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            amount_minor,
+            currency: self.currency,
+        })
     }
 
     /// This amount times a whole quantity.
     pub fn checked_mul(self, quantity: i64) -> Result<Money, MoneyError> {
-        let amount_minor = self.amount_minor.checked_mul(quantity).ok_or(MoneyError::Overflow)?;
-        Ok(Money { amount_minor, currency: self.currency })
+        let amount_minor = self
+            .amount_minor
+            .checked_mul(quantity)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            amount_minor,
+            currency: self.currency,
+        })
     }
 
     /// The amount in major units with the currency's own number of decimals, without the
@@ -178,7 +195,10 @@ mod tests {
     #[test]
     fn formats_per_currency_exponent() {
         assert_eq!(Money::new(1234, Currency::EUR).to_string(), "€12.34");
-        assert_eq!(Money::new(123_456_789, Currency::USD).to_string(), "$1,234,567.89");
+        assert_eq!(
+            Money::new(123_456_789, Currency::USD).to_string(),
+            "$1,234,567.89"
+        );
         assert_eq!(Money::new(1234, Currency::JPY).to_string(), "¥1,234");
         assert_eq!(Money::new(1234, Currency::KWD).to_string(), "KWD 1.234");
         assert_eq!(Money::new(-5, Currency::EUR).to_string(), "-€0.05");

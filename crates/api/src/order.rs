@@ -26,7 +26,9 @@ pub enum OrderStatus {
 
 /// A status string that names no [`OrderStatus`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown order status {0:?}; expected one of pending, confirmed, processing, shipped, in_transit, delivered, completed, cancelled")]
+#[error(
+    "unknown order status {0:?}; expected one of pending, confirmed, processing, shipped, in_transit, delivered, completed, cancelled"
+)]
 pub struct UnknownOrderStatus(pub String);
 
 impl OrderStatus {
@@ -380,7 +382,10 @@ mod tests {
         assert!(!S::Confirmed.can_confirm());
         assert!(S::Processing.can_cancel());
         assert!(!S::Shipped.can_cancel());
-        assert_eq!(AdminAction::Ship.next_status(S::Processing), Some(S::Shipped));
+        assert_eq!(
+            AdminAction::Ship.next_status(S::Processing),
+            Some(S::Shipped)
+        );
         assert_eq!(AdminAction::Ship.next_status(S::Pending), None);
         assert_eq!(AdminAction::BuyerCancel.next_status(S::InTransit), None);
         assert_eq!(AdminAction::Pay.next_status(S::Cancelled), None);
@@ -388,9 +393,18 @@ mod tests {
 
     #[test]
     fn order_query_parses_status_lists() {
-        let q = OrderQuery { status: Some("pending, in_transit".into()), ..Default::default() };
-        assert_eq!(q.statuses(), Ok(vec![OrderStatus::Pending, OrderStatus::InTransit]));
-        let bad = OrderQuery { status: Some("pending,lost".into()), ..Default::default() };
+        let q = OrderQuery {
+            status: Some("pending, in_transit".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.statuses(),
+            Ok(vec![OrderStatus::Pending, OrderStatus::InTransit])
+        );
+        let bad = OrderQuery {
+            status: Some("pending,lost".into()),
+            ..Default::default()
+        };
         assert_eq!(bad.statuses(), Err(UnknownOrderStatus("lost".into())));
     }
 }

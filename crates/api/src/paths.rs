@@ -60,7 +60,10 @@ mod tests {
     #[test]
     fn ids_stay_one_segment() {
         assert_eq!(order("ord_1"), "/api/v1/seller/orders/ord_1");
-        assert_eq!(confirm_order("a/b c"), "/api/v1/seller/orders/a%2Fb%20c/confirm");
+        assert_eq!(
+            confirm_order("a/b c"),
+            "/api/v1/seller/orders/a%2Fb%20c/confirm"
+        );
         assert_eq!(admin_transition("x"), "/api/v1/admin/orders/x/transition");
     }
 }

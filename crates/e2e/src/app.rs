@@ -40,7 +40,11 @@ pub fn binary() -> anyhow::Result<PathBuf> {
 
 impl App {
     /// Starts the app against `marketplace_url` with its data in `data_dir`.
-    pub async fn launch(marketplace_url: &str, token: &str, data_dir: &Path) -> anyhow::Result<Self> {
+    pub async fn launch(
+        marketplace_url: &str,
+        token: &str,
+        data_dir: &Path,
+    ) -> anyhow::Result<Self> {
         anyhow::ensure!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests under xvfb-run (scripts/dev test does)"
@@ -49,12 +53,21 @@ impl App {
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .context("cannot start tauri-driver: install it with `scripts/dev setup`")?;
-        let mut app = App { client: None, driver, data_dir: data_dir.to_owned() };
+        let mut app = App {
+            client: None,
+            driver,
+            data_dir: data_dir.to_owned(),
+        };
         let args = vec![
             "--marketplace-url".to_owned(),
             marketplace_url.to_owned(),
@@ -76,7 +89,11 @@ impl App {
             let capabilities = capabilities.clone();
             let url = url.clone();
             async move {
-                match ClientBuilder::native().capabilities(capabilities).connect(&url).await {
+                match ClientBuilder::native()
+                    .capabilities(capabilities)
+                    .connect(&url)
+                    .await
+                {
                     Ok(client) => Ok(Some(client)),
                     Err(error) => Err(error.into()),
                 }
@@ -84,7 +101,8 @@ impl App {
         })
         .await?;
         app.client = Some(client);
-        app.wait_for("[data-testid=connection]", START_TIMEOUT).await?;
+        app.wait_for("[data-testid=connection]", START_TIMEOUT)
+            .await?;
         Ok(app)
     }
 
@@ -93,7 +111,9 @@ impl App {
     }
 
     fn client(&self) -> &Client {
-        self.client.as_ref().expect("the session is open until quit")
+        self.client
+            .as_ref()
+            .expect("the session is open until quit")
     }
 
     /// The element matching `css` once it appears.
@@ -102,7 +122,7 @@ impl App {
         eventually(&format!("`{css}` in the window"), timeout, || async move {
             match client.find(Locator::Css(css)).await {
                 Ok(element) => Ok(Some(element)),
-                Err(fantoccini::error::CmdError::NoSuchElement(_)) => Ok(None),
+                Err(error) if error.is_no_such_element() => Ok(None),
                 Err(error) => Err(error.into()),
             }
         })
@@ -112,9 +132,17 @@ impl App {
     /// Waits until no element matches `css`.
     pub async fn wait_gone(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
         let client = self.client();
-        eventually(&format!("`{css}` to leave the window"), timeout, || async move {
-            Ok(client.find_all(Locator::Css(css)).await?.is_empty().then_some(()))
-        })
+        eventually(
+            &format!("`{css}` to leave the window"),
+            timeout,
+            || async move {
+                Ok(client
+                    .find_all(Locator::Css(css))
+                    .await?
+                    .is_empty()
+                    .then_some(()))
+            },
+        )
         .await
     }
 
@@ -133,7 +161,7 @@ impl App {
                     let text = element.text().await?;
                     Ok(accept(&text).then_some(text))
                 }
-                Err(fantoccini::error::CmdError::NoSuchElement(_)) => Ok(None),
+                Err(error) if error.is_no_such_element() => Ok(None),
                 Err(error) => Err(error.into()),
             }
         })
@@ -141,12 +169,19 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.wait_for(css, Duration::from_secs(10)).await?.click().await?;
+        self.wait_for(css, Duration::from_secs(10))
+            .await?
+            .click()
+            .await?;
         Ok(())
     }
 
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {
-        Ok(self.wait_for(css, Duration::from_secs(10)).await?.text().await?)
+        Ok(self
+            .wait_for(css, Duration::from_secs(10))
+            .await?
+            .text()
+            .await?)
     }
 
     /// The screen as PNG bytes (for a failing test's evidence).
@@ -186,14 +221,17 @@ impl App {
 /// Processes whose command line names `data_dir` (the app under test).
 fn app_pids(data_dir: &Path) -> Vec<u32> {
     let needle = data_dir.display().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     entries
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| {
                 let args: Vec<&[u8]> = cmdline.split(|byte| *byte == 0).collect();
-                args.first().is_some_and(|program| program.ends_with(b"sellerdash"))
+                args.first()
+                    .is_some_and(|program| program.ends_with(b"sellerdash"))
                     && args.iter().any(|arg| *arg == needle.as_bytes())
             })
         })

@@ -24,12 +24,18 @@ impl NotificationWatch {
             "no session D-Bus: run the end-to-end tests under dbus-run-session (scripts/dev test does)"
         );
         let mut monitor = Command::new("dbus-monitor")
-            .args(["--session", "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"])
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .context("cannot start dbus-monitor (Debian package dbus)")?;
-        let stdout = monitor.stdout.take().context("dbus-monitor has no stdout")?;
+        let stdout = monitor
+            .stdout
+            .take()
+            .context("dbus-monitor has no stdout")?;
         let calls = Arc::new(Mutex::new(Vec::<String>::new()));
         let ready = Arc::new(Mutex::new(false));
         {
@@ -67,12 +73,18 @@ impl NotificationWatch {
 
     /// The text (arguments) of every `Notify` call so far.
     pub fn calls(&self) -> Vec<String> {
-        self.calls.lock().map(|calls| calls.clone()).unwrap_or_default()
+        self.calls
+            .lock()
+            .map(|calls| calls.clone())
+            .unwrap_or_default()
     }
 
     /// How many `Notify` calls mention `text` (an order id, say).
     pub fn count_naming(&self, text: &str) -> usize {
-        self.calls().iter().filter(|call| call.contains(text)).count()
+        self.calls()
+            .iter()
+            .filter(|call| call.contains(text))
+            .count()
     }
 }
 
@@ -84,39 +96,80 @@ impl Drop for NotificationWatch {
 }
 
 fn gdbus(args: &[&str]) -> anyhow::Result<String> {
-    let output = Command::new("gdbus").args(args).output().context("cannot run gdbus (Debian package libglib2.0-bin)")?;
-    anyhow::ensure!(output.status.success(), "gdbus {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("gdbus")
+        .args(args)
+        .output()
+        .context("cannot run gdbus (Debian package libglib2.0-bin)")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "gdbus {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The labels of the tray menu that process `pid` exports on the session bus.
 pub fn tray_menu_labels(pid: u32) -> anyhow::Result<Vec<String>> {
-    let connection = connection_of(pid)?;
-    let menu_path = find_menu_path(&connection, "/", 0)?
+    // A GTK app holds several connections; the menu is on one of them.
+    let (connection, menu_path) = connections_of(pid)?
+        .into_iter()
+        .find_map(|connection| {
+            let path = find_menu_path(&connection, "/", 0).ok().flatten()?;
+            Some((connection, path))
+        })
         .with_context(|| format!("process {pid} exports no com.canonical.dbusmenu object"))?;
     let layout = gdbus(&[
-        "call", "--session", "--dest", &connection, "--object-path", &menu_path,
-        "--method", "com.canonical.dbusmenu.GetLayout", "0", "-1", "[]",
+        "call",
+        "--session",
+        "--dest",
+        &connection,
+        "--object-path",
+        &menu_path,
+        "--method",
+        "com.canonical.dbusmenu.GetLayout",
+        "--",
+        "0",
+        "-1",
+        "[]",
     ])?;
     Ok(labels_in(&layout))
 }
 
-/// The unique bus name owned by process `pid`.
-fn connection_of(pid: u32) -> anyhow::Result<String> {
+/// The unique bus names owned by process `pid`.
+fn connections_of(pid: u32) -> anyhow::Result<Vec<String>> {
     let names = gdbus(&[
-        "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
-        "--method", "org.freedesktop.DBus.ListNames",
+        "call",
+        "--session",
+        "--dest",
+        "org.freedesktop.DBus",
+        "--object-path",
+        "/org/freedesktop/DBus",
+        "--method",
+        "org.freedesktop.DBus.ListNames",
     ])?;
-    for name in quoted(&names).into_iter().filter(|name| name.starts_with(':')) {
-        let owner = gdbus(&[
-            "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
-            "--method", "org.freedesktop.DBus.GetConnectionUnixProcessID", &name,
-        ]);
-        if owner.is_ok_and(|owner| owner.trim() == format!("(uint32 {pid},)")) {
-            return Ok(name);
-        }
-    }
-    anyhow::bail!("process {pid} has no connection to the session bus")
+    let owned: Vec<String> = quoted(&names)
+        .into_iter()
+        .filter(|name| name.starts_with(':'))
+        .filter(|name| {
+            gdbus(&[
+                "call",
+                "--session",
+                "--dest",
+                "org.freedesktop.DBus",
+                "--object-path",
+                "/org/freedesktop/DBus",
+                "--method",
+                "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                name,
+            ])
+            .is_ok_and(|owner| owner.trim() == format!("(uint32 {pid},)"))
+        })
+        .collect();
+    anyhow::ensure!(
+        !owned.is_empty(),
+        "process {pid} has no connection to the session bus"
+    );
+    Ok(owned)
 }
 
 /// Walks the object tree of `connection` for the object implementing dbusmenu.
@@ -124,12 +177,28 @@ fn find_menu_path(connection: &str, path: &str, depth: u32) -> anyhow::Result<Op
     if depth > 8 {
         return Ok(None);
     }
-    let xml = gdbus(&["introspect", "--session", "--dest", connection, "--object-path", path, "--xml"])?;
+    let xml = gdbus(&[
+        "introspect",
+        "--session",
+        "--dest",
+        connection,
+        "--object-path",
+        path,
+        "--xml",
+    ])?;
     if xml.contains("interface name=\"com.canonical.dbusmenu\"") {
         return Ok(Some(path.to_owned()));
     }
-    for node in xml.split("<node name=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
-        let child = if path == "/" { format!("/{node}") } else { format!("{path}/{node}") };
+    for node in xml
+        .split("<node name=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+    {
+        let child = if path == "/" {
+            format!("/{node}")
+        } else {
+            format!("{path}/{node}")
+        };
         if let Some(found) = find_menu_path(connection, &child, depth + 1)? {
             return Ok(Some(found));
         }
@@ -139,7 +208,11 @@ fn find_menu_path(connection: &str, path: &str, depth: u32) -> anyhow::Result<Op
 
 /// Every single-quoted string in gdbus's GVariant text.
 fn quoted(text: &str) -> Vec<String> {
-    text.split('\'').skip(1).step_by(2).map(str::to_owned).collect()
+    text.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The values of the `'label': <'…'>` entries of a dbusmenu layout.
@@ -159,6 +232,9 @@ mod tests {
     #[test]
     fn reads_labels_from_a_dbusmenu_layout() {
         let layout = "(uint32 3, (0, {'children-display': <'submenu'>}, [<(1, {'label': <'Open dashboard'>}, @av [])>, <(2, {'label': <'Pending orders (4)'>, 'enabled': <true>}, @av [])>]))";
-        assert_eq!(labels_in(layout), vec!["Open dashboard", "Pending orders (4)"]);
+        assert_eq!(
+            labels_in(layout),
+            vec!["Open dashboard", "Pending orders (4)"]
+        );
     }
 }

@@ -28,7 +28,9 @@ where
             Err(error) => last_error = Some(error),
         }
         if tokio::time::Instant::now() >= deadline {
-            let why = last_error.map(|e| format!(" (last error: {e:#})")).unwrap_or_default();
+            let why = last_error
+                .map(|e| format!(" (last error: {e:#})"))
+                .unwrap_or_default();
             anyhow::bail!("timed out after {timeout:?} waiting for {what}{why}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use sellerdash_api::{AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, TransitionOrder, paths};
+use sellerdash_api::{
+    AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, TransitionOrder, paths,
+};
 use sellerdash_server::{RunningServer, ServerConfig};
 
 pub struct Marketplace {
@@ -24,7 +26,11 @@ impl Marketplace {
         let database = dir.join("marketplace.sqlite");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let server = sellerdash_server::start(listener, config(&database)).await?;
-        let seller = server.sellers().first().cloned().context("the demo store has no seller")?;
+        let seller = server
+            .sellers()
+            .first()
+            .cloned()
+            .context("the demo store has no seller")?;
         Ok(Self {
             addr: server.addr(),
             admin_token: server.admin_token().to_owned(),
@@ -54,7 +60,9 @@ impl Marketplace {
     /// Starts the server again on the same port with the same data.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         self.stop().await;
-        let listener = tokio::net::TcpListener::bind(self.addr).await.context("rebinding the port")?;
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .context("rebinding the port")?;
         self.server = Some(sellerdash_server::start(listener, config(&self.database)).await?);
         Ok(())
     }
@@ -64,7 +72,10 @@ impl Marketplace {
         let product_id = self.any_product_id().await?;
         let body = CreateOrder {
             seller_id: self.seller_id.clone(),
-            items: vec![CreateOrderItem { product_id, quantity: 2 }],
+            items: vec![CreateOrderItem {
+                product_id,
+                quantity: 2,
+            }],
             customer: None,
             payment_method: None,
         };
@@ -72,7 +83,11 @@ impl Marketplace {
     }
 
     pub async fn transition(&self, id: &str, action: AdminAction) -> anyhow::Result<Order> {
-        self.admin_post(&paths::admin_transition(id), &TransitionOrder { action, note: None }).await
+        self.admin_post(
+            &paths::admin_transition(id),
+            &TransitionOrder { action, note: None },
+        )
+        .await
     }
 
     pub async fn order(&self, id: &str) -> anyhow::Result<Order> {
@@ -84,15 +99,29 @@ impl Marketplace {
     }
 
     async fn any_product_id(&self) -> anyhow::Result<String> {
-        let page: OrderPage = self.seller_get(&format!("{}?per_page=1", paths::ORDERS)).await?;
-        let summary = page.orders.first().context("the demo store has no orders")?;
+        let page: OrderPage = self
+            .seller_get(&format!("{}?per_page=1", paths::ORDERS))
+            .await?;
+        let summary = page
+            .orders
+            .first()
+            .context("the demo store has no orders")?;
         let order = self.order(&summary.id).await?;
-        Ok(order.items.first().context("an order without items")?.product_id.clone())
+        Ok(order
+            .items
+            .first()
+            .context("an order without items")?
+            .product_id
+            .clone())
     }
 
     async fn seller_get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
-        let response =
-            self.http.get(format!("{}{path}", self.url())).bearer_auth(&self.seller_token).send().await?;
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url()))
+            .bearer_auth(&self.seller_token)
+            .send()
+            .await?;
         Ok(response.error_for_status()?.json().await?)
     }
 
@@ -110,11 +139,19 @@ impl Marketplace {
             .await?;
         let status = response.status();
         let text = response.text().await?;
-        anyhow::ensure!(status.is_success(), "admin {path} answered {status}: {text}");
+        anyhow::ensure!(
+            status.is_success(),
+            "admin {path} answered {status}: {text}"
+        );
         Ok(serde_json::from_str(&text)?)
     }
 }
 
 fn config(database: &std::path::Path) -> ServerConfig {
-    ServerConfig { database: database.to_owned(), admin_token: None, demo: true, simulator: None }
+    ServerConfig {
+        database: database.to_owned(),
+        admin_token: None,
+        demo: true,
+        simulator: None,
+    }
 }

@@ -18,36 +18,59 @@ const RENDER: Duration = Duration::from_secs(2);
 const DETECT_OUTAGE: Duration = Duration::from_secs(20);
 
 fn pending_label(labels: &[String]) -> Option<String> {
-    labels.iter().find(|label| label.starts_with("Pending orders")).cloned()
+    labels
+        .iter()
+        .find(|label| label.starts_with("Pending orders"))
+        .cloned()
 }
 
 #[tokio::test]
-async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_works() -> anyhow::Result<()> {
+async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_works()
+-> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let marketplace = Marketplace::start(dir.path()).await?;
     let notifications = NotificationWatch::start().await?;
-    let app = App::launch(&marketplace.url(), marketplace.seller_token(), &dir.path().join("app")).await?;
+    let app = App::launch(
+        &marketplace.url(),
+        marketplace.seller_token(),
+        &dir.path().join("app"),
+    )
+    .await?;
 
     app.click("[data-testid=nav-pending]").await?;
     app.wait_for("[data-testid=pending-page]", RENDER).await?;
     let before = marketplace.pending().await?.total;
     let pid = app.pid()?;
-    eventually("the tray to show the pending total", TWO_POLL_INTERVALS, || async move {
-        let labels = tray_menu_labels(pid)?;
-        Ok((pending_label(&labels) == Some(format!("Pending orders ({before})"))).then_some(()))
-    })
+    eventually(
+        "the tray to show the pending total",
+        TWO_POLL_INTERVALS,
+        || async move {
+            let labels = tray_menu_labels(pid)?;
+            Ok(
+                (pending_label(&labels) == Some(format!("Pending orders ({before})")))
+                    .then_some(()),
+            )
+        },
+    )
     .await?;
 
     let order = marketplace.create_order().await?;
-    let row = format!("[data-testid=pending-order][data-order-id=\"{}\"]", order.id);
+    let row = format!(
+        "[data-testid=pending-order][data-order-id=\"{}\"]",
+        order.id
+    );
     app.wait_for(&row, TWO_POLL_INTERVALS + RENDER).await?;
 
     let id = order.id.clone();
     let notifications = &notifications;
-    eventually("a notification naming the order", TWO_POLL_INTERVALS, || {
-        let id = id.clone();
-        async move { Ok((notifications.count_naming(&id) >= 1).then_some(())) }
-    })
+    eventually(
+        "a notification naming the order",
+        TWO_POLL_INTERVALS,
+        || {
+            let id = id.clone();
+            async move { Ok((notifications.count_naming(&id) >= 1).then_some(())) }
+        },
+    )
     .await?;
     let expected = format!("Pending orders ({})", before + 1);
     eventually("the tray to count the new order", TWO_POLL_INTERVALS, || {
@@ -58,7 +81,10 @@ async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_
 
     app.click(&format!("{row} [data-testid=confirm]")).await?;
     app.wait_gone(&row, TWO_POLL_INTERVALS).await?;
-    assert_eq!(marketplace.order(&order.id).await?.status, OrderStatus::Confirmed);
+    assert_eq!(
+        marketplace.order(&order.id).await?.status,
+        OrderStatus::Confirmed
+    );
     let expected = format!("Pending orders ({before})");
     eventually("the tray to drop the confirmed order", TWO_POLL_INTERVALS, || {
         let expected = expected.clone();
@@ -77,37 +103,70 @@ async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_
 }
 
 #[tokio::test]
-async fn an_outage_keeps_the_data_a_restart_shows_the_cache_and_the_return_refreshes() -> anyhow::Result<()> {
+async fn an_outage_keeps_the_data_a_restart_shows_the_cache_and_the_return_refreshes()
+-> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let data_dir = dir.path().join("app");
     let mut marketplace = Marketplace::start(dir.path()).await?;
     let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
 
     app.wait_for("[data-testid=dashboard]", RENDER).await?;
-    let revenue = app.wait_text("[data-testid=stat-revenue]", TWO_POLL_INTERVALS, |text| !text.trim().is_empty()).await?;
-    app.wait_text("[data-testid=connection]", TWO_POLL_INTERVALS, |text| text.contains("Live")).await?;
+    let revenue = app
+        .wait_text("[data-testid=stat-revenue]", TWO_POLL_INTERVALS, |text| {
+            !text.trim().is_empty()
+        })
+        .await?;
+    app.wait_text("[data-testid=connection]", TWO_POLL_INTERVALS, |text| {
+        text.contains("Live")
+    })
+    .await?;
 
     marketplace.stop().await;
-    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| text.contains("Offline")).await?;
-    assert_eq!(app.text("[data-testid=stat-revenue]").await?, revenue, "the last data stays on screen");
+    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| {
+        text.contains("Offline")
+    })
+    .await?;
+    assert_eq!(
+        app.text("[data-testid=stat-revenue]").await?,
+        revenue,
+        "the last data stays on screen"
+    );
     let age = app.text("[data-testid=data-age]").await?;
-    assert!(age.contains("ago"), "the page says how old its data is: {age:?}");
+    assert!(
+        age.contains("ago"),
+        "the page says how old its data is: {age:?}"
+    );
     app.quit().await?;
 
     // Relaunch with the server still down: the cached data, marked as such.
     let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
     app.wait_for("[data-testid=dashboard]", RENDER).await?;
     assert_eq!(
-        app.wait_text("[data-testid=stat-revenue]", RENDER, |text| !text.trim().is_empty()).await?,
+        app.wait_text("[data-testid=stat-revenue]", RENDER, |text| !text
+            .trim()
+            .is_empty())
+            .await?,
         revenue,
         "the cache shows the last data before any network answer"
     );
-    app.wait_text("[data-testid=data-age]", RENDER, |text| text.contains("cache")).await?;
-    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| text.contains("Offline")).await?;
+    app.wait_text("[data-testid=data-age]", RENDER, |text| {
+        text.contains("cache")
+    })
+    .await?;
+    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| {
+        text.contains("Offline")
+    })
+    .await?;
 
     // The server returns: the app refreshes with no user action.
     marketplace.restart().await?;
-    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| text.contains("Live")).await?;
-    app.wait_text("[data-testid=data-age]", TWO_POLL_INTERVALS, |text| !text.contains("cache")).await?;
+    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |text| {
+        text.contains("Live")
+    })
+    .await?;
+    app.wait_text("[data-testid=data-age]", TWO_POLL_INTERVALS, |text| {
+        !text.contains("cache")
+    })
+    .await?;
     app.quit().await
 }

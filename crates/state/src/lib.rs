@@ -95,7 +95,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorKind, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -163,7 +166,10 @@ impl QuerySnapshot {
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
         match self.updated_at {
             None => true,
-            Some(at) => (now - at).num_milliseconds() > i64::try_from(self.stale_after_ms).unwrap_or(i64::MAX),
+            Some(at) => {
+                (now - at).num_milliseconds()
+                    > i64::try_from(self.stale_after_ms).unwrap_or(i64::MAX)
+            }
         }
     }
 }
@@ -174,7 +180,9 @@ impl QuerySnapshot {
 pub enum Connectivity {
     /// Nothing answered or failed yet.
     Connecting,
-    Online { since: DateTime<Utc> },
+    Online {
+        since: DateTime<Utc>,
+    },
     /// Requests fail to reach the server (or it answers 5xx) since `since`.
     Offline {
         since: DateTime<Utc>,
@@ -201,7 +209,9 @@ pub enum CoreEvent {
     ConnectivityChanged(Connectivity),
     NewPendingOrders(NewPendingOrders),
     /// The server's count of pending orders changed (the tray shows it).
-    PendingTotal { total: u64 },
+    PendingTotal {
+        total: u64,
+    },
 }
 
 #[cfg(test)]
@@ -214,6 +224,9 @@ mod tests {
         assert_eq!(pending.to_string(), "seller/orders/pending");
         assert!(pending.starts_with(&QueryKey::new(["seller", "orders"])));
         assert!(!QueryKey::dashboard().starts_with(&QueryKey::new(["seller", "orders"])));
-        assert_eq!(serde_json::to_string(&pending).unwrap(), r#"["seller","orders","pending"]"#);
+        assert_eq!(
+            serde_json::to_string(&pending).unwrap(),
+            r#"["seller","orders","pending"]"#
+        );
     }
 }
