@@ -232,7 +232,7 @@ fn app_pids(data_dir: &Path) -> Vec<u32> {
                 let args: Vec<&[u8]> = cmdline.split(|byte| *byte == 0).collect();
                 args.first()
                     .is_some_and(|program| program.ends_with(b"sellerdash"))
-                    && args.iter().any(|arg| *arg == needle.as_bytes())
+                    && args.contains(&needle.as_bytes())
             })
         })
         .collect()

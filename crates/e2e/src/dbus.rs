@@ -53,11 +53,9 @@ impl NotificationWatch {
                         if in_notify {
                             calls.push(String::new());
                         }
-                    } else if in_notify {
-                        if let Some(call) = calls.last_mut() {
-                            call.push_str(line.trim());
-                            call.push('\n');
-                        }
+                    } else if let Some(call) = calls.last_mut().filter(|_| in_notify) {
+                        call.push_str(line.trim());
+                        call.push('\n');
                     }
                 }
             });
