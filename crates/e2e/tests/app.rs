@@ -39,6 +39,10 @@ async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_
 
     app.click("[data-testid=nav-pending]").await?;
     app.wait_for("[data-testid=pending-page]", RENDER).await?;
+    app.wait_text("[data-testid=data-age]", TWO_POLL_INTERVALS, |text| {
+        text.contains("ago")
+    })
+    .await?;
     let before = marketplace.pending().await?.total;
     let pid = app.pid()?;
     eventually(
