@@ -1,5 +1,5 @@
-//! Reusable pieces of the pages: the header, the freshness and refresh controls, the error
-//! banner, stat cards, the revenue chart, the product table and the pending order row.
+//! Reusable pieces of the pages: the header, the page frame (freshness, refresh and the
+//! error banner), stat cards, the revenue chart, the product table and the pending order row.
 
 mod cancel_form;
 mod connection_badge;
@@ -7,7 +7,7 @@ mod data_age;
 mod header;
 mod page_error;
 mod pending_row;
-mod query_tools;
+mod query_page;
 mod refresh_button;
 mod revenue_chart;
 mod stat_card;
@@ -15,9 +15,8 @@ mod top_products;
 
 pub use connection_badge::ConnectionBadge;
 pub use header::Header;
-pub use page_error::PageError;
 pub use pending_row::PendingRow;
-pub use query_tools::QueryTools;
+pub use query_page::QueryPage;
 pub use revenue_chart::RevenueChart;
 pub use stat_card::StatCard;
 pub use top_products::TopProducts;

@@ -7,7 +7,7 @@ use sellerdash_api::{DashboardStats, Period};
 use sellerdash_state::QueryKey;
 use yew::prelude::*;
 
-use crate::components::{PageError, QueryTools, RevenueChart, StatCard, TopProducts};
+use crate::components::{QueryPage, RevenueChart, StatCard, TopProducts};
 use crate::format;
 use crate::hooks::{use_app, use_query};
 use crate::state::{Action, Page};
@@ -37,24 +37,15 @@ pub fn DashboardPage() -> Html {
         .unwrap_or("Your shop at a glance");
 
     html! {
-        <section class="page" data-testid="dashboard" aria-labelledby="page-title">
-            <div class="page-head">
-                <div>
-                    <h1 id="page-title">{"Dashboard"}</h1>
-                    <p class="subtitle">{subtitle}</p>
-                </div>
-                <QueryTools query={query.key.clone()} snapshot={query.snapshot.clone()} />
-            </div>
-            if let Some(message) = query.error_message() {
-                <PageError message={message} snapshot={query.snapshot.clone()}
-                    has_data={query.data.is_some()} />
-            }
+        <QueryPage testid="dashboard" title="Dashboard" subtitle={subtitle}
+            query={query.key.clone()} snapshot={query.snapshot.clone()}
+            error={query.error_message()} has_data={query.data.is_some()}>
             if let Some(stats) = &query.data {
                 <DashboardBody stats={Rc::clone(stats)} open_pending={open_pending} />
             } else if query.is_loading() {
                 <Loading />
             }
-        </section>
+        </QueryPage>
     }
 }
 

@@ -7,7 +7,7 @@ use sellerdash_api::OrderPage;
 use sellerdash_state::QueryKey;
 use yew::prelude::*;
 
-use crate::components::{PageError, PendingRow, QueryTools};
+use crate::components::{PendingRow, QueryPage};
 use crate::format;
 use crate::hooks::{use_now, use_query};
 
@@ -20,18 +20,9 @@ pub fn PendingPage() -> Html {
         None => "Orders waiting for your confirmation".to_owned(),
     };
     html! {
-        <section class="page" data-testid="pending-page" aria-labelledby="page-title">
-            <div class="page-head">
-                <div>
-                    <h1 id="page-title">{"Pending orders"}</h1>
-                    <p class="subtitle">{subtitle}</p>
-                </div>
-                <QueryTools query={query.key.clone()} snapshot={query.snapshot.clone()} />
-            </div>
-            if let Some(message) = query.error_message() {
-                <PageError message={message} snapshot={query.snapshot.clone()}
-                    has_data={query.data.is_some()} />
-            }
+        <QueryPage testid="pending-page" title="Pending orders" subtitle={subtitle}
+            query={query.key.clone()} snapshot={query.snapshot.clone()}
+            error={query.error_message()} has_data={query.data.is_some()}>
             if let Some(page) = &query.data {
                 <PendingList page={Rc::clone(page)} />
             } else if query.is_loading() {
@@ -39,7 +30,7 @@ pub fn PendingPage() -> Html {
                     <p class="muted">{"Loading pending orders…"}</p>
                 </div>
             }
-        </section>
+        </QueryPage>
     }
 }
 
