@@ -197,6 +197,27 @@ impl App {
             .with_context(|| format!("no app process for {}", self.data_dir.display()))
     }
 
+    /// Whether the app's process is still alive.
+    pub fn is_running(&self) -> bool {
+        !app_pids(&self.data_dir).is_empty()
+    }
+
+    /// Waits for the app to end by itself (the seller quit it), then drops the WebDriver
+    /// session it took with it. Fails if the process is still there after `timeout`.
+    pub async fn wait_exit(mut self, timeout: Duration) -> anyhow::Result<()> {
+        let data_dir = self.data_dir.clone();
+        eventually("the app process to end", timeout, || {
+            let data_dir = data_dir.clone();
+            async move { Ok(app_pids(&data_dir).is_empty().then_some(())) }
+        })
+        .await?;
+        // The session's browser is gone; closing it may fail, which is expected.
+        if let Some(client) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+        }
+        Ok(())
+    }
+
     /// Ends the session, then makes sure the app (which stays in the tray when its window
     /// closes) is gone, as a seller quitting it or a crash would leave it.
     pub async fn quit(mut self) -> anyhow::Result<()> {

@@ -108,29 +108,94 @@ fn gdbus(args: &[&str]) -> anyhow::Result<String> {
 
 /// The labels of the tray menu that process `pid` exports on the session bus.
 pub fn tray_menu_labels(pid: u32) -> anyhow::Result<Vec<String>> {
-    // A GTK app holds several connections; the menu is on one of them.
-    let (connection, menu_path) = connections_of(pid)?
+    Ok(TrayMenu::of(pid)?
+        .items()?
         .into_iter()
-        .find_map(|connection| {
-            let path = find_menu_path(&connection, "/", 0).ok().flatten()?;
-            Some((connection, path))
-        })
-        .with_context(|| format!("process {pid} exports no com.canonical.dbusmenu object"))?;
-    let layout = gdbus(&[
-        "call",
-        "--session",
-        "--dest",
-        &connection,
-        "--object-path",
-        &menu_path,
-        "--method",
-        "com.canonical.dbusmenu.GetLayout",
-        "--",
-        "0",
-        "-1",
-        "[]",
-    ])?;
-    Ok(labels_in(&layout))
+        .map(|item| item.label)
+        .collect())
+}
+
+/// One entry of a dbusmenu layout (separators have no label and are left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuItem {
+    pub id: i32,
+    pub label: String,
+    /// A check item's state: `Some(true)` when ticked.
+    pub checked: Option<bool>,
+}
+
+/// The tray menu process `pid` exports, reached the way a tray host (the panel's
+/// StatusNotifier host) reaches it: `GetLayout` to read, `Event(id, "clicked", …)` to act.
+#[derive(Debug, Clone)]
+pub struct TrayMenu {
+    connection: String,
+    path: String,
+}
+
+impl TrayMenu {
+    /// Finds the menu among the bus connections of process `pid`.
+    pub fn of(pid: u32) -> anyhow::Result<Self> {
+        // A GTK app holds several connections; the menu is on one of them.
+        connections_of(pid)?
+            .into_iter()
+            .find_map(|connection| {
+                let path = find_menu_path(&connection, "/", 0).ok().flatten()?;
+                Some(Self { connection, path })
+            })
+            .with_context(|| format!("process {pid} exports no com.canonical.dbusmenu object"))
+    }
+
+    fn call(&self, method: &str, args: &[&str]) -> anyhow::Result<String> {
+        let method = format!("com.canonical.dbusmenu.{method}");
+        let mut all = vec![
+            "call",
+            "--session",
+            "--dest",
+            &self.connection,
+            "--object-path",
+            &self.path,
+            "--method",
+            &method,
+            "--",
+        ];
+        all.extend_from_slice(args);
+        gdbus(&all)
+    }
+
+    /// The menu's labelled entries, top level.
+    pub fn items(&self) -> anyhow::Result<Vec<MenuItem>> {
+        Ok(items_in(&self.call("GetLayout", &["0", "-1", "[]"])?))
+    }
+
+    /// The entry whose label starts with `prefix`.
+    pub fn item(&self, prefix: &str) -> anyhow::Result<MenuItem> {
+        let items = self.items()?;
+        items
+            .iter()
+            .find(|item| item.label.starts_with(prefix))
+            .cloned()
+            .with_context(|| format!("no tray menu entry {prefix:?} in {items:?}"))
+    }
+
+    /// Clicks the entry whose label starts with `prefix`, as a tray host does when the
+    /// seller picks it, and returns the entry as it was.
+    pub fn click(&self, prefix: &str) -> anyhow::Result<MenuItem> {
+        let item = self.item(prefix)?;
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|now| now.as_secs() & u64::from(u32::MAX))
+            .unwrap_or_default();
+        self.call(
+            "Event",
+            &[
+                &item.id.to_string(),
+                "clicked",
+                "<int32 0>",
+                &format!("uint32 {timestamp}"),
+            ],
+        )?;
+        Ok(item)
+    }
 }
 
 /// The unique bus names owned by process `pid`.
@@ -223,6 +288,26 @@ fn labels_in(layout: &str) -> Vec<String> {
         .collect()
 }
 
+/// The labelled entries of a dbusmenu layout as gdbus prints it: each child is
+/// `<(id, {properties}, [children])>`.
+fn items_in(layout: &str) -> Vec<MenuItem> {
+    layout
+        .split("<(")
+        .skip(1)
+        .filter_map(|entry| {
+            let id = entry.split(',').next()?.trim().parse().ok()?;
+            let properties = entry.split("}, ").next()?;
+            let label = labels_in(properties).into_iter().next()?;
+            let checked = properties
+                .split("'toggle-state': <")
+                .nth(1)
+                .and_then(|rest| rest.split('>').next())
+                .map(|state| state.trim() == "1");
+            Some(MenuItem { id, label, checked })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +318,26 @@ mod tests {
         assert_eq!(
             labels_in(layout),
             vec!["Open dashboard", "Pending orders (4)"]
+        );
+    }
+
+    #[test]
+    fn reads_ids_labels_and_check_states_from_a_dbusmenu_layout() {
+        let layout = "(uint32 3, (0, {'children-display': <'submenu'>}, [<(1, {'label': <'Open dashboard'>}, @av [])>, <(3, {'type': <'separator'>}, @av [])>, <(4, {'label': <'Pause notifications'>, 'toggle-type': <'checkmark'>, 'toggle-state': <1>}, @av [])>]))";
+        assert_eq!(
+            items_in(layout),
+            vec![
+                MenuItem {
+                    id: 1,
+                    label: "Open dashboard".to_owned(),
+                    checked: None
+                },
+                MenuItem {
+                    id: 4,
+                    label: "Pause notifications".to_owned(),
+                    checked: Some(true)
+                },
+            ]
         );
     }
 }
