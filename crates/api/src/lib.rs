@@ -15,6 +15,7 @@ mod money;
 mod order;
 pub mod paths;
 mod payout;
+mod seller;
 mod stats;
 
 pub use error::{ApiError, ErrorCode};
@@ -28,6 +29,9 @@ pub use order::{
 pub use payout::{
     Payout, PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats, PayoutStatus,
     RunPayouts, RunPayoutsResult,
+};
+pub use seller::{
+    CreateProduct, CreateSeller, CreatedSeller, ProductInfo, SellerAccount, SellerList,
 };
 pub use stats::{DashboardQuery, DashboardStats, MonthlyPoint, Period, RecordVisits, TopProduct};
 

@@ -17,6 +17,8 @@ pub const ADMIN_ORDERS: &str = "/api/v1/admin/orders";
 pub const ADMIN_VISITS: &str = "/api/v1/admin/visits";
 /// `POST RunPayouts` → `RunPayoutsResult`.
 pub const ADMIN_RUN_PAYOUTS: &str = "/api/v1/admin/payouts/run";
+/// `POST CreateSeller` → `CreatedSeller` (201, the token shown once); `GET` → `SellerList`.
+pub const ADMIN_SELLERS: &str = "/api/v1/admin/sellers";
 /// `GET` → 200 `ok`, no token.
 pub const HEALTH: &str = "/healthz";
 
@@ -38,6 +40,11 @@ pub fn cancel_order(id: &str) -> String {
 /// `POST TransitionOrder` → `Order`; 409 when the action is not allowed now.
 pub fn admin_transition(id: &str) -> String {
     format!("{ADMIN_ORDERS}/{}/transition", encode_segment(id))
+}
+
+/// `POST CreateProduct` → `ProductInfo` (201): a product of seller `seller_id`.
+pub fn admin_seller_products(seller_id: &str) -> String {
+    format!("{ADMIN_SELLERS}/{}/products", encode_segment(seller_id))
 }
 
 /// Percent-encodes everything but unreserved characters, so an id is always one segment.
@@ -65,5 +72,9 @@ mod tests {
             "/api/v1/seller/orders/a%2Fb%20c/confirm"
         );
         assert_eq!(admin_transition("x"), "/api/v1/admin/orders/x/transition");
+        assert_eq!(
+            admin_seller_products("sel_1"),
+            "/api/v1/admin/sellers/sel_1/products"
+        );
     }
 }

@@ -73,8 +73,12 @@ pub struct DashboardStats {
     pub top_products: Vec<TopProduct>,
     /// The last twelve calendar months, oldest first, the current month last.
     pub monthly: Vec<MonthlyPoint>,
-    /// Revenue of the current month against the previous full month, in basis points
-    /// (1250 is +12.50 %); `None` when the previous month had no revenue.
+    /// Month-to-date growth in basis points (1250 is +12.50 %): revenue from the start of
+    /// the current UTC month until `generated_at`, against revenue over the same elapsed
+    /// span from the start of the previous month (cut at that month's end when it is
+    /// shorter). On the 3rd at noon this compares two and a half days with two and a half
+    /// days, not with a whole month. `None` when that span of the previous month had no
+    /// revenue.
     pub monthly_growth_bp: Option<i64>,
     pub generated_at: DateTime<Utc>,
 }

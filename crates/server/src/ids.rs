@@ -1,4 +1,5 @@
-//! Opaque ids and tracking numbers, drawn from a random source (a seeded one for the demo).
+//! Opaque ids, seller tokens and tracking numbers, drawn from a random source (a seeded one
+//! for the demo; the thread's cryptographically secure generator for tokens).
 
 use rand::Rng;
 
@@ -20,6 +21,22 @@ pub fn order_id(rng: &mut impl Rng) -> String {
 /// `po_` and 12 random characters.
 pub fn payout_id(rng: &mut impl Rng) -> String {
     format!("po_{}", token(rng, 12))
+}
+
+/// `sel_` and 12 random characters.
+pub fn seller_id(rng: &mut impl Rng) -> String {
+    format!("sel_{}", token(rng, 12))
+}
+
+/// `prd_` and 12 random characters.
+pub fn product_id(rng: &mut impl Rng) -> String {
+    format!("prd_{}", token(rng, 12))
+}
+
+/// A seller's bearer token: `sdt_` and 52 random characters (260 bits). Draw it from a
+/// cryptographically secure generator (`rand::rng()`).
+pub fn seller_token(rng: &mut impl rand::CryptoRng) -> String {
+    format!("sdt_{}", token(rng, 52))
 }
 
 /// A parcel with one of `carriers` and a tracking number.

@@ -19,10 +19,11 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Map: [`routes`] (the router, [`app`]), `auth` (tokens), `error` (the one error type),
+//! Map: [`routes`] (the router, [`app`]), [`accounts`] (new sellers), `auth` (tokens), `error` (the one error type),
 //! `idempotency` (the `Idempotency-Key` middleware), `lifecycle` (order rules, no SQL),
 //! [`store`] (all SQL), [`demo`] (the seed), [`simulator`].
 
+pub mod accounts;
 mod auth;
 pub mod demo;
 mod error;
@@ -66,7 +67,7 @@ pub struct ServerConfig {
     pub simulator: Option<SimulatorConfig>,
 }
 
-/// A seller account's token, for clients and tests.
+/// A demo seller account's token, for clients and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SellerCredentials {
     pub id: String,
@@ -120,11 +121,13 @@ pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server
         .sellers()
         .await?
         .into_iter()
-        .map(|s| SellerCredentials {
-            id: s.id,
-            name: s.name,
-            token: s.token,
-            currency: s.currency,
+        .filter_map(|s| {
+            Some(SellerCredentials {
+                token: s.token?,
+                id: s.id,
+                name: s.name,
+                currency: s.currency,
+            })
         })
         .collect();
 
@@ -166,7 +169,9 @@ impl Server {
         &self.admin_token
     }
 
-    /// The sellers in the database when the server started, oldest account first.
+    /// The sellers in the database when the server started whose token it holds in clear
+    /// (the demo sellers), oldest account first. Sellers made with the admin API or the
+    /// CLI are not here: only a digest of their token is kept.
     pub fn sellers(&self) -> Vec<SellerCredentials> {
         self.sellers.clone()
     }

@@ -1,5 +1,6 @@
 //! The `sellerdash-server` binary: `serve` runs the seller API (optionally with the demo
-//! store and the simulator) until Ctrl-C; `tokens` prints the tokens of a database.
+//! store and the simulator) until Ctrl-C; `sellers add` / `sellers list` manage the seller
+//! accounts of a database; `tokens` prints the demo tokens of a database.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sellerdash_server::{ServerConfig, SimulatorConfig, Store, demo};
+use sellerdash_api::{CreateSeller, Currency, PayoutSchedule};
+use sellerdash_server::{ServerConfig, SimulatorConfig, Store, accounts, demo};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -45,11 +47,102 @@ enum Command {
         #[arg(long, env = "SELLERDASH_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
     },
-    /// Print the seller tokens of a database and the demo admin token.
+    /// Create or list seller accounts (works while a server runs on the same file).
+    Sellers {
+        #[command(subcommand)]
+        command: SellersCommand,
+    },
+    /// Print the demo seller tokens of a database and the demo admin token.
     Tokens {
         #[arg(long)]
         db: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum SellersCommand {
+    /// Create a seller and print its id and its token (shown only this once).
+    Add {
+        /// The SQLite database file (created and migrated when missing).
+        #[arg(long)]
+        db: PathBuf,
+        /// The shop's name.
+        #[arg(long)]
+        name: String,
+        /// ISO 4217 code of the seller's currency, like EUR.
+        #[arg(long)]
+        currency: Currency,
+        /// weekly, biweekly or monthly.
+        #[arg(long, default_value = "weekly", value_parser = schedule)]
+        payout_schedule: PayoutSchedule,
+    },
+    /// List the sellers (without tokens), oldest first.
+    List {
+        #[arg(long)]
+        db: PathBuf,
+    },
+}
+
+/// A payout schedule by its wire name.
+fn schedule(text: &str) -> Result<PayoutSchedule, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| format!("expected weekly, biweekly or monthly, got {text:?}"))
+}
+
+async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
+    match command {
+        SellersCommand::Add {
+            db,
+            name,
+            currency,
+            payout_schedule,
+        } => {
+            let store = Store::open(&db).await.context("opening the database")?;
+            let body = CreateSeller {
+                name,
+                currency,
+                payout_schedule: Some(payout_schedule),
+            };
+            let created = accounts::create_seller(&store, &body, sellerdash_server::store::now())
+                .await
+                .context("creating the seller");
+            store.close().await;
+            let created = created?;
+            println!("id: {}", created.id);
+            println!("token: {}", created.token);
+            eprintln!(
+                "seller {:?} ({}, {} payouts) created; the token is shown only now",
+                created.name,
+                created.currency,
+                schedule_name(created.payout_schedule)
+            );
+        }
+        SellersCommand::List { db } => {
+            anyhow::ensure!(db.exists(), "no database at {}", db.display());
+            let store = Store::open(&db).await.context("opening the database")?;
+            let sellers = store.sellers().await;
+            store.close().await;
+            for seller in sellers? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    seller.id,
+                    seller.currency,
+                    schedule_name(seller.payout_schedule),
+                    seller.created_at.to_rfc3339(),
+                    seller.name
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn schedule_name(schedule: PayoutSchedule) -> &'static str {
+    match schedule {
+        PayoutSchedule::Weekly => "weekly",
+        PayoutSchedule::Biweekly => "biweekly",
+        PayoutSchedule::Monthly => "monthly",
+    }
 }
 
 #[tokio::main]
@@ -107,14 +200,21 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("shutting down");
             server.shutdown().await;
         }
+        Command::Sellers { command } => sellers(command).await?,
         Command::Tokens { db } => {
             anyhow::ensure!(db.exists(), "no database at {}", db.display());
             let store = Store::open(&db).await.context("opening the database")?;
             for seller in store.sellers().await? {
-                println!(
-                    "seller {} ({}, {}): token {}",
-                    seller.id, seller.name, seller.currency, seller.token
-                );
+                match seller.token {
+                    Some(token) => println!(
+                        "seller {} ({}, {}): token {token}",
+                        seller.id, seller.name, seller.currency
+                    ),
+                    None => println!(
+                        "seller {} ({}, {}): token kept only as a digest",
+                        seller.id, seller.name, seller.currency
+                    ),
+                }
             }
             println!(
                 "admin token (demo default; --admin-token overrides): {}",

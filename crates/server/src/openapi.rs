@@ -63,6 +63,7 @@ pub fn document() -> Value {
     let schemas: serde_json::Map<String, Value> = [
         "DashboardStats", "OrderPage", "Order", "CancelOrder", "PayoutStats", "PayoutHistory",
         "CreateOrder", "TransitionOrder", "RecordVisits", "RunPayouts", "RunPayoutsResult",
+        "CreateSeller", "CreatedSeller", "SellerList", "CreateProduct", "ProductInfo",
     ]
     .into_iter()
     .map(|name| (name.to_owned(), json!({"type": "object", "description": format!("sellerdash_api::{name}")})))
@@ -105,6 +106,13 @@ pub fn document() -> Value {
                 "responses": ok("204", None, &write)}},
             paths::ADMIN_RUN_PAYOUTS: {"post": {"security": admin, "requestBody": body("RunPayouts"),
                 "responses": ok("200", Some("RunPayoutsResult"), &write)}},
+            paths::ADMIN_SELLERS: {
+                "post": {"security": admin, "requestBody": body("CreateSeller"),
+                    "description": "The answer holds the new seller's token, shown only this once.",
+                    "responses": ok("201", Some("CreatedSeller"), &["400", "401", "403", "413", "415"])},
+                "get": {"security": admin, "responses": ok("200", Some("SellerList"), &["401", "403"])}},
+            format!("{}/{{id}}/products", paths::ADMIN_SELLERS): {"post": {"security": admin, "parameters": [id_param(), key_param()],
+                "requestBody": body("CreateProduct"), "responses": ok("201", Some("ProductInfo"), &write)}},
             paths::HEALTH: {"get": {"responses": {"200": {"description": "ok"}}}},
         },
         "components": {

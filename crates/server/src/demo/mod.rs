@@ -109,7 +109,7 @@ fn generate_shop(rng: &mut StdRng, shop: &Shop, now: DateTime<Utc>, ops: &mut Ve
         id: shop.id.to_owned(),
         name: shop.name.to_owned(),
         currency: shop.currency,
-        token: shop.token.to_owned(),
+        token: Some(shop.token.to_owned()),
         payout_schedule: shop.schedule,
         created_at: opened,
     }));

@@ -1,9 +1,11 @@
 //! The HTTP surface: [`app`] builds the one router that `main`, the embedded server and the
-//! tests use. Seller routes live in [`seller`], admin routes in [`admin`]; every failure is an
-//! [`AppError`](crate::error::AppError) JSON body, including unknown routes and methods.
+//! tests use. Seller routes live in [`seller`], admin routes in [`admin`] and, for seller
+//! management, [`sellers`]; every failure is an [`AppError`](crate::error::AppError) JSON
+//! body, including unknown routes and methods.
 
 mod admin;
 mod seller;
+mod sellers;
 
 use std::time::Duration;
 
@@ -37,6 +39,10 @@ pub fn app(state: AppState) -> Router {
             &format!("{admin_order}/transition"),
             post(admin::transition),
         )
+        .route(
+            &format!("{}/{{id}}/products", paths::ADMIN_SELLERS),
+            post(sellers::create_product),
+        )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,
@@ -53,6 +59,11 @@ pub fn app(state: AppState) -> Router {
         .route(paths::PAYOUT_HISTORY, get(seller::payout_history))
         .route(paths::ADMIN_VISITS, post(admin::record_visits))
         .route(paths::ADMIN_RUN_PAYOUTS, post(admin::run_payouts))
+        .route(
+            paths::ADMIN_SELLERS,
+            post(sellers::create_seller).get(sellers::list_sellers),
+        )
+
         .merge(mutations)
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)

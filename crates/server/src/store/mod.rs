@@ -13,6 +13,7 @@ mod order_read;
 mod order_write;
 mod payouts;
 mod seed;
+mod seller_write;
 mod sellers;
 mod stats;
 
@@ -30,8 +31,9 @@ pub use order_read::OrderFilter;
 pub use order_write::{MAX_QUANTITY, NewOrder, NewOrderItem};
 pub use payouts::next_payout_date;
 pub use seed::SeedOp;
+pub use seller_write::{NewSeller, token_digest};
 pub use sellers::{NewProduct, Product, Seller};
-pub use stats::period_start;
+pub use stats::{growth_bp, month_to_date, period_start};
 
 /// A failure of the store. `NotFound`, `Invalid` and `Conflict` are answers about the
 /// request; the rest are the server's own failures.

@@ -1,10 +1,12 @@
-//! Sellers (with their bearer tokens and payout schedule) and their products.
+//! Sellers (with their bearer tokens and payout schedule) and their products: reading them,
+//! and the seed's inserts. Sellers and products made at run time are in `seller_write`.
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::{Currency, Money, PayoutSchedule};
 use sqlx::SqliteConnection;
 
 use super::codec::{name, parse, parse_ts, ts};
+use super::seller_write::token_digest;
 use super::{Error, Result, Store};
 
 /// A seller account.
@@ -13,8 +15,9 @@ pub struct Seller {
     pub id: String,
     pub name: String,
     pub currency: Currency,
-    /// The bearer token of the seller endpoints.
-    pub token: String,
+    /// The bearer token of the seller endpoints when the database holds it in clear (the
+    /// demo sellers); `None` for a seller whose token is kept only as a digest.
+    pub token: Option<String>,
     pub payout_schedule: PayoutSchedule,
     pub created_at: DateTime<Utc>,
 }
@@ -44,8 +47,20 @@ struct SellerRow {
     name: String,
     currency: String,
     token: String,
+    token_hash: Option<String>,
     payout_schedule: String,
     created_at: String,
+}
+
+/// `SELECT` of a [`SellerRow`] with the rest of the statement (a literal) appended.
+macro_rules! select_sellers {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, name, currency, token, token_hash, payout_schedule, created_at \
+             FROM sellers ",
+            $rest
+        )
+    };
 }
 
 impl TryFrom<SellerRow> for Seller {
@@ -60,17 +75,19 @@ impl TryFrom<SellerRow> for Seller {
             created_at: parse_ts(&row.created_at)?,
             id: row.id,
             name: row.name,
-            token: row.token,
+            token: row.token_hash.is_none().then_some(row.token),
         })
     }
 }
 
 impl Store {
-    /// The seller whose bearer token this is.
+    /// The seller whose bearer token this is: by its digest, or in clear for a seller that
+    /// has no digest (the demo sellers).
     pub async fn seller_by_token(&self, token: &str) -> Result<Option<Seller>> {
-        let row: Option<SellerRow> = sqlx::query_as(
-            "SELECT id, name, currency, token, payout_schedule, created_at FROM sellers WHERE token = ?",
-        )
+        let row: Option<SellerRow> = sqlx::query_as(select_sellers!(
+            "WHERE token_hash = ? OR (token_hash IS NULL AND token = ?)"
+        ))
+        .bind(token_digest(token))
         .bind(token)
         .fetch_optional(&self.pool)
         .await?;
@@ -84,10 +101,9 @@ impl Store {
 
     /// Every seller, oldest account first.
     pub async fn sellers(&self) -> Result<Vec<Seller>> {
-        let rows: Vec<SellerRow> =
-            sqlx::query_as("SELECT id, name, currency, token, payout_schedule, created_at FROM sellers ORDER BY created_at, id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<SellerRow> = sqlx::query_as(select_sellers!("ORDER BY created_at, id"))
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter().map(Seller::try_from).collect()
     }
 
@@ -125,16 +141,19 @@ impl Store {
 }
 
 pub(super) async fn seller_in(conn: &mut SqliteConnection, id: &str) -> Result<Option<Seller>> {
-    let row: Option<SellerRow> = sqlx::query_as(
-        "SELECT id, name, currency, token, payout_schedule, created_at FROM sellers WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<SellerRow> = sqlx::query_as(select_sellers!("WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(Seller::try_from).transpose()
 }
 
+/// Inserts a seller whose token is kept in clear (the demo sellers).
 pub(super) async fn insert_seller_in(conn: &mut SqliteConnection, seller: &Seller) -> Result<()> {
+    let token = seller
+        .token
+        .as_deref()
+        .ok_or_else(|| Error::Invalid(format!("seller {:?} has no token", seller.id)))?;
     sqlx::query(
         "INSERT INTO sellers (id, name, currency, token, payout_schedule, created_at) \
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -142,7 +161,7 @@ pub(super) async fn insert_seller_in(conn: &mut SqliteConnection, seller: &Selle
     .bind(&seller.id)
     .bind(&seller.name)
     .bind(seller.currency.as_str())
-    .bind(&seller.token)
+    .bind(token)
     .bind(name(seller.payout_schedule)?)
     .bind(ts(seller.created_at))
     .execute(&mut *conn)

@@ -1,5 +1,5 @@
 //! The dashboard figures (sales, revenue, visitors, conversion, top products, the last
-//! twelve months) and visit counting. Cancelled orders count nowhere.
+//! twelve months, month-to-date growth) and visit counting. Cancelled orders count nowhere.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sellerdash_api::{DashboardStats, Money, MonthlyPoint, Period, TopProduct};
@@ -18,6 +18,27 @@ pub fn period_start(period: Period, now: DateTime<Utc>) -> DateTime<Utc> {
         Period::Days30 => now - chrono::Duration::days(30),
         Period::Months12 => now.checked_sub_months(Months::new(12)).unwrap_or(midnight),
     }
+}
+
+/// The month-to-date windows as of `now`: this month's start (its window ends at `now`),
+/// and `[from, until)` in the previous month: the same elapsed time from that month's start,
+/// cut at its end when the previous month is shorter.
+pub fn month_to_date(now: DateTime<Utc>) -> (DateTime<Utc>, (DateTime<Utc>, DateTime<Utc>)) {
+    let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let start = midnight(month_start(now.date_naive(), 0));
+    let prev_start = midnight(month_start(now.date_naive(), 1));
+    let until = (prev_start + (now - start)).min(start);
+    (start, (prev_start, until))
+}
+
+/// `current` against `previous` in basis points, truncated toward zero; `None` without a
+/// previous revenue to compare with.
+pub fn growth_bp(current: i64, previous: i64) -> Option<i64> {
+    if previous == 0 {
+        return None;
+    }
+    let prev = i128::from(previous);
+    i64::try_from((i128::from(current) - prev) * 10_000 / prev).ok()
 }
 
 /// The first day of the month `back` months before `day`'s month.
@@ -86,14 +107,19 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
 
         let monthly = monthly_points(&mut conn, seller, now).await?;
-        let growth = match monthly.as_slice() {
-            [.., previous, current] if previous.revenue.amount_minor != 0 => {
-                let prev = i128::from(previous.revenue.amount_minor);
-                let diff = i128::from(current.revenue.amount_minor) - prev;
-                i64::try_from(diff * 10_000 / prev).ok()
-            }
-            _ => None,
-        };
+        let (_, (prev_from, prev_until)) = month_to_date(now);
+        let previous: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(total_minor), 0) FROM orders \
+             WHERE seller_id = ? AND status <> 'cancelled' AND created_at >= ? AND created_at < ?",
+        )
+        .bind(&seller.id)
+        .bind(ts(prev_from))
+        .bind(ts(prev_until))
+        .fetch_one(&mut *conn)
+        .await?;
+        // The last point is this month until `now`, the month-to-date revenue.
+        let current = monthly.last().map_or(0, |p| p.revenue.amount_minor);
+        let growth = growth_bp(current, previous);
 
         let sales_count = to_u64(sales, "sales")?;
         let visitors = to_u64(visitors, "visitors")?;
@@ -192,4 +218,45 @@ pub(super) async fn add_visits_in(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    #[test]
+    fn month_to_date_compares_the_same_elapsed_span() {
+        let (start, prev) = month_to_date(at("2026-03-03T12:00:00Z"));
+        assert_eq!(start, at("2026-03-01T00:00:00Z"));
+        assert_eq!(
+            prev,
+            (at("2026-02-01T00:00:00Z"), at("2026-02-03T12:00:00Z"))
+        );
+        // 30.5 days into March: February has only 28, so all of it.
+        let (_, prev) = month_to_date(at("2026-03-31T12:00:00Z"));
+        assert_eq!(
+            prev,
+            (at("2026-02-01T00:00:00Z"), at("2026-03-01T00:00:00Z"))
+        );
+        // Across a year; the first instant of a month compares nothing with nothing.
+        let (start, prev) = month_to_date(at("2026-01-01T00:00:00Z"));
+        assert_eq!(start, at("2026-01-01T00:00:00Z"));
+        assert_eq!(
+            prev,
+            (at("2025-12-01T00:00:00Z"), at("2025-12-01T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn growth_is_exact_basis_points() {
+        assert_eq!(growth_bp(11_250, 10_000), Some(1_250));
+        assert_eq!(growth_bp(1_023, 10_000), Some(-8_977));
+        assert_eq!(growth_bp(0, 3), Some(-10_000));
+        assert_eq!(growth_bp(2, 3), Some(-3_333));
+        assert_eq!(growth_bp(5, 0), None);
+    }
 }

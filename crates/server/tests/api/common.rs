@@ -29,6 +29,22 @@ pub async fn demo_server() -> TestServer {
     }
 }
 
+/// The admin token of [`plain_server`].
+pub const ADMIN: &str = "s3cret-admin";
+
+/// A server on a fresh database without the demo store: no sellers, admin token [`ADMIN`].
+pub async fn plain_server() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("plain.db");
+    let server = start(db.clone(), false, Some(ADMIN.to_owned())).await;
+    TestServer {
+        server,
+        client: Client::new(),
+        db,
+        dir,
+    }
+}
+
 pub async fn start(db: PathBuf, demo: bool, admin_token: Option<String>) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     sellerdash_server::start(

@@ -1,14 +1,17 @@
 //! API tests against the real server on 127.0.0.1:0 with a temporary SQLite database: tenant
 //! scoping, tokens, the order lifecycle, JSON errors, idempotency, dashboard figures, the
-//! demo seed and restarts.
+//! demo seed and restarts, seller management (HTTP and CLI) and month-to-date growth.
 
 #![allow(clippy::unwrap_used)]
 
+mod cli;
 mod common;
 mod dashboard;
 mod errors;
+mod growth;
 mod idempotency;
 mod lifecycle;
 mod seed;
+mod sellers;
 mod simulator;
 mod tenancy;
