@@ -47,10 +47,12 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
         Some(bp) => html! {
             <span class={classes!("growth", if bp < 0 { "down" } else { "up" })}>
                 {format::growth(bp)}
-                <span class="muted">{" vs last month"}</span>
+                <span class="muted">{" vs the same days last month"}</span>
             </span>
         },
-        None => html! { <span class="growth muted">{"No revenue last month to compare"}</span> },
+        None => {
+            html! { <span class="growth muted">{"No revenue in the same days last month to compare"}</span> }
+        }
     };
     let this_month = months.last().map(|point| {
         html! {
