@@ -1,7 +1,7 @@
 //! The shell's window and tray promises, end to end: closing the window (as a window
 //! manager does, over X11) hides it to the tray while polling and alerts go on, and the tray
 //! menu, clicked over D-Bus as a tray host does, reaches every action: open, pending orders,
-//! pause notifications, quit.
+//! pause (and resume) notifications, quit.
 //!
 //! WebDriver is only used while the window is shown: a hidden window is reshown through the
 //! tray first, as a seller would.
@@ -44,10 +44,9 @@ async fn window_viewable(pid: u32, viewable: bool) -> anyhow::Result<()> {
         "the window to be hidden"
     };
     eventually(what, RENDER, || async move {
-        let window = main_window(pid)?;
-        Ok(window
-            .is_some_and(|window| window.viewable == viewable)
-            .then_some(()))
+        let window = main_window(pid)?
+            .ok_or_else(|| anyhow::anyhow!("the app has no top-level window: destroyed?"))?;
+        Ok((window.viewable == viewable).then_some(()))
     })
     .await
 }
@@ -183,7 +182,32 @@ async fn the_tray_menu_reaches_pending_orders_pause_and_quit() -> anyhow::Result
     )
     .await?;
 
-    // Quit ends the process, window or not.
+    // The same entry resumes them: the next order is announced again.
+    menu.click("Pause notifications")?;
+    eventually("the pause entry to be unticked", RENDER, || async {
+        Ok((menu.item("Pause notifications")?.checked == Some(false)).then_some(()))
+    })
+    .await?;
+    let next = marketplace.create_order().await?;
+    let id = next.id.clone();
+    eventually(
+        "a notification naming the order after resuming",
+        TWO_POLL_INTERVALS,
+        || {
+            let id = id.clone();
+            async move { Ok((notifications.count_naming(&id) == 1).then_some(())) }
+        },
+    )
+    .await?;
+    assert_eq!(
+        notifications.count_naming(&order.id),
+        0,
+        "the order that came while paused is not announced late"
+    );
+
+    // Quit ends the process, even with the window closed to the tray.
+    close_window(pid)?;
+    window_viewable(pid, false).await?;
     menu.click("Quit Sellerdash")?;
     app.wait_exit(QUIT).await
 }
