@@ -8,20 +8,24 @@ use crate::Shell;
 pub const MAIN: &str = "main";
 
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
-    let Some(shell) = window.try_state::<Shell>() else {
-        return;
-    };
+    let shell = window.try_state::<Shell>();
     match event {
+        // Hidden even before the core runs: the main window never closes, only Quit ends
+        // the app.
         WindowEvent::CloseRequested { api, .. } if window.label() == MAIN => {
             api.prevent_close();
             if let Err(error) = window.hide() {
                 tracing::warn!(%error, "cannot hide the window");
             }
-            shell.core().set_window_visible(false);
+            if let Some(shell) = shell {
+                shell.core().set_window_visible(false);
+            }
         }
         WindowEvent::Focused(true) => {
-            shell.core().set_window_visible(true);
-            shell.core().focus();
+            if let Some(shell) = shell {
+                shell.core().set_window_visible(true);
+                shell.core().focus();
+            }
         }
         _ => {}
     }
