@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use sellerdash_server::{RunningServer, ServerConfig, SimulatorConfig};
+use sellerdash_server::{Server, ServerConfig, SimulatorConfig};
 
 pub struct EmbeddedServer {
     pub url: String,
     pub token: String,
-    pub server: RunningServer,
+    pub server: Server,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -13,7 +13,7 @@ use crate::{bridge, embedded, tray, window};
 /// The app's managed state.
 pub struct Shell {
     core: CoreHandle,
-    server: Mutex<Option<sellerdash_server::RunningServer>>,
+    server: Mutex<Option<sellerdash_server::Server>>,
 }
 
 impl Shell {

@@ -8,10 +8,10 @@ use anyhow::Context;
 use sellerdash_api::{
     AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, TransitionOrder, paths,
 };
-use sellerdash_server::{RunningServer, ServerConfig};
+use sellerdash_server::{Server, ServerConfig};
 
 pub struct Marketplace {
-    server: Option<RunningServer>,
+    server: Option<Server>,
     database: PathBuf,
     addr: SocketAddr,
     seller_id: String,
@@ -44,6 +44,13 @@ impl Marketplace {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Requests the running server has served since it (re)started.
+    pub fn requests_served(&self) -> u64 {
+        self.server
+            .as_ref()
+            .map_or(0, |server| server.requests().values().sum())
     }
 
     pub fn seller_token(&self) -> &str {

@@ -31,16 +31,20 @@ mod extract;
 mod idempotency;
 mod ids;
 mod lifecycle;
+pub mod metrics;
 pub mod openapi;
 mod routes;
 pub mod simulator;
 mod state;
 pub mod store;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use metrics::RequestCounter;
 use sellerdash_api::Currency;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -100,10 +104,8 @@ pub struct Server {
     cancel: CancellationToken,
     serve: Option<JoinHandle<std::io::Result<()>>>,
     simulator: Option<JoinHandle<()>>,
+    requests: Arc<RequestCounter>,
 }
-
-/// Another name of [`Server`], as the desktop shell knows it.
-pub type RunningServer = Server;
 
 /// Opens the database (seeding the demo store when asked and the database is empty),
 /// starts serving on `listener` and, when configured, the simulator.
@@ -133,7 +135,9 @@ pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server
 
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
-    let router = app(AppState::new(store.clone(), admin_token.as_str()));
+    let state = AppState::new(store.clone(), admin_token.as_str());
+    let requests = Arc::clone(state.requests());
+    let router = app(state);
     let shutdown = cancel.clone().cancelled_owned();
     let serve = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -152,6 +156,7 @@ pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server
         cancel,
         serve: Some(serve),
         simulator,
+        requests,
     })
 }
 
@@ -179,6 +184,11 @@ impl Server {
     /// The server's store (for tests and tools in the same process).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Requests served per path since this server started.
+    pub fn requests(&self) -> BTreeMap<String, u64> {
+        self.requests.by_path()
     }
 
     /// Stops accepting connections, lets open requests finish (up to a grace period), stops

@@ -1,7 +1,8 @@
-//! The state every handler shares: the store and the admin token.
+//! The state every handler shares: the store, the admin token and the request counter.
 
 use std::sync::Arc;
 
+use crate::metrics::RequestCounter;
 use crate::store::Store;
 
 /// Shared by every request; cheap to clone.
@@ -9,6 +10,7 @@ use crate::store::Store;
 pub struct AppState {
     store: Store,
     admin_token: Arc<str>,
+    requests: Arc<RequestCounter>,
 }
 
 impl AppState {
@@ -16,7 +18,12 @@ impl AppState {
         Self {
             store,
             admin_token: admin_token.into(),
+            requests: Arc::default(),
         }
+    }
+
+    pub fn requests(&self) -> &Arc<RequestCounter> {
+        &self.requests
     }
 
     pub fn store(&self) -> &Store {

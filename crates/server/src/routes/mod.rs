@@ -21,6 +21,7 @@ use tracing::Span;
 
 use crate::error::{method_not_allowed, unknown_route};
 use crate::idempotency;
+use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
 
@@ -68,6 +69,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
