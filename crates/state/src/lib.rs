@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use sellerdash_api::OrderSummary;
+pub use sellerdash_api::{OrderStatus, OrderSummary};
 
 /// A hierarchical query key, `["seller", "orders", "pending"]`, shown as
 /// `seller/orders/pending`. Invalidating a key invalidates every key it is a prefix of.
@@ -43,6 +43,46 @@ impl QueryKey {
     /// `seller/orders/pending`: the orders waiting for the seller's confirmation.
     pub fn pending_orders() -> Self {
         Self::new(["seller", "orders", "pending"])
+    }
+
+    /// `seller/sales`: the prefix of every sales list and order detail.
+    pub fn sales_prefix() -> Self {
+        Self::new(["seller", "sales"])
+    }
+
+    /// `seller/sales` (every status) or `seller/sales/{statuses}`: a sales list filtered by
+    /// statuses, named in a canonical order so the same filter is always the same key.
+    pub fn sales(statuses: &[OrderStatus]) -> Self {
+        let mut statuses = statuses.to_vec();
+        statuses.sort();
+        statuses.dedup();
+        let mut key = Self::sales_prefix();
+        if !statuses.is_empty() {
+            let names: Vec<&str> = statuses.iter().map(|status| status.as_str()).collect();
+            key.0.push(names.join(","));
+        }
+        key
+    }
+
+    /// `seller/sales/byId/{id}`: one order with its details.
+    pub fn order(id: &str) -> Self {
+        Self::new(["seller", "sales", "byId", id])
+    }
+
+    /// `seller/payouts/stats`: balances, next payout date and schedule.
+    pub fn payout_stats() -> Self {
+        Self::new(["seller", "payouts", "stats"])
+    }
+
+    /// `seller/payouts/history[/{month}/{year}]`: the payout history, all of it or one
+    /// month of one year.
+    pub fn payout_history(period: Option<(u32, i32)>) -> Self {
+        let mut key = Self::new(["seller", "payouts", "history"]);
+        if let Some((month, year)) = period {
+            key.0.push(month.to_string());
+            key.0.push(year.to_string());
+        }
+        key
     }
 }
 
@@ -138,6 +178,10 @@ pub struct QuerySnapshot {
     pub failure_count: u32,
     /// When the next request is due (an interval tick or a retry).
     pub next_fetch_at: Option<DateTime<Utc>>,
+    /// The refetch interval in force (for an adaptive one, the interval the current data
+    /// chose); `None` when the query does not poll.
+    #[serde(default)]
+    pub refetch_interval_ms: Option<u64>,
 }
 
 impl QuerySnapshot {
@@ -154,6 +198,7 @@ impl QuerySnapshot {
             last_error: None,
             failure_count: 0,
             next_fetch_at: None,
+            refetch_interval_ms: None,
         }
     }
 
@@ -172,6 +217,27 @@ impl QuerySnapshot {
             }
         }
     }
+}
+
+/// How one query is doing, for the Diagnostics page and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryDiagnostics {
+    pub key: QueryKey,
+    pub status: QueryStatus,
+    pub fetching: bool,
+    /// Pages (or other observers) currently showing the query.
+    pub observers: u32,
+    /// Kept polling while the app runs, observed or not (dashboard, pending orders).
+    pub pinned: bool,
+    /// The refetch interval in force; `None` when the query does not poll now.
+    pub interval_ms: Option<u64>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<QueryError>,
+    pub next_fetch_at: Option<DateTime<Utc>>,
+    /// Requests started in the last 60 s.
+    pub requests_per_minute: u32,
+    /// Requests that failed in the last 60 s.
+    pub failures_per_minute: u32,
 }
 
 /// Whether the marketplace answers.
@@ -217,6 +283,25 @@ pub enum CoreEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sales_keys_are_canonical() {
+        use OrderStatus as S;
+        assert_eq!(QueryKey::sales(&[]).to_string(), "seller/sales");
+        assert_eq!(
+            QueryKey::sales(&[S::Shipped, S::Pending, S::Shipped]),
+            QueryKey::sales(&[S::Pending, S::Shipped])
+        );
+        assert_eq!(
+            QueryKey::sales(&[S::Shipped, S::Pending]).to_string(),
+            "seller/sales/pending,shipped"
+        );
+        assert!(QueryKey::order("o1").starts_with(&QueryKey::sales_prefix()));
+        assert_eq!(
+            QueryKey::payout_history(Some((3, 2026))).to_string(),
+            "seller/payouts/history/3/2026"
+        );
+    }
 
     #[test]
     fn keys_are_hierarchical() {
