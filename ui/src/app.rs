@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::components::Header;
-use crate::pages::{DashboardPage, PendingPage};
+use crate::pages::{DashboardPage, OrderDetailsPage, PendingPage, SalesPage};
 use crate::state::{Action, AppContext, AppState, NavigateRequest, Page};
 use crate::{shell, tauri};
 
@@ -20,15 +20,18 @@ pub fn App() -> Html {
             move || drop(subscription)
         });
     }
-    use_effect_with(state.page, |_| {
+    use_effect_with(state.page.clone(), |_| {
         // A new page starts at its top, wherever the previous one was scrolled to.
         if let Some(window) = web_sys::window() {
             window.scroll_to_with_x_and_y(0.0, 0.0);
         }
     });
-    let page = match state.page {
+    let page = match &state.page {
         Page::Dashboard => html! { <DashboardPage /> },
+        Page::Sales => html! { <SalesPage /> },
         Page::Pending => html! { <PendingPage /> },
+        Page::Order(id) => html! { <OrderDetailsPage key={id.clone()} id={id.clone()} /> },
+        Page::Payouts | Page::Diagnostics => html! {},
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>

@@ -7,12 +7,15 @@
 
 mod app;
 mod components;
+#[allow(dead_code)] // TEMP: used by the payouts and diagnostics pages, next
 mod format;
 mod hooks;
 mod pages;
+#[allow(dead_code)] // TEMP
 mod shell;
 mod state;
 mod tauri;
+#[allow(dead_code)] // TEMP
 mod time;
 
 fn main() {

@@ -1,7 +1,7 @@
 //! The shell protocol, typed: the commands the UI may run and the events it follows.
 //! Names and argument shapes are fixed by the shell; see `tauri.rs` for the transport.
 
-use sellerdash_state::{AppError, Connectivity, QueryKey, QuerySnapshot};
+use sellerdash_state::{AppError, Connectivity, QueryDiagnostics, QueryKey};
 use serde::Serialize;
 
 use crate::tauri;
@@ -10,7 +10,7 @@ use crate::tauri;
 pub const QUERY_UPDATED: &str = "query-updated";
 /// Event: the connection to the marketplace changed (payload `Connectivity`).
 pub const CONNECTIVITY_CHANGED: &str = "connectivity-changed";
-/// Event: the tray menu asks for a page (payload `{"page": "dashboard" | "pending"}`).
+/// Event: the tray menu asks for a page (payload `{"page": "dashboard" | "pending" | "sales" | …}`).
 pub const NAVIGATE: &str = "navigate";
 
 #[derive(Serialize)]
@@ -32,9 +32,24 @@ struct CancelArgs<'a> {
 #[derive(Serialize)]
 struct NoArgs {}
 
-/// The current snapshot of `key`, whatever its state.
-pub async fn snapshot(key: &QueryKey) -> Result<QuerySnapshot, AppError> {
-    tauri::invoke("snapshot", &KeyArgs { key }).await
+/// Starts (or joins) polling `key` and answers its current snapshot, as raw JSON: once this
+/// answered, the shell counts the page as an observer even if the UI cannot decode the
+/// snapshot, so every answered `observe` must be paired with an [`unobserve`].
+pub async fn observe(key: &QueryKey) -> Result<serde_json::Value, AppError> {
+    tauri::invoke("observe", &KeyArgs { key }).await
+}
+
+/// The page no longer shows `key`; the core stops polling it unless someone else observes
+/// it or it is pinned.
+pub async fn unobserve(key: &QueryKey) -> Result<(), AppError> {
+    tauri::invoke::<serde_json::Value>("unobserve", &KeyArgs { key })
+        .await
+        .map(drop)
+}
+
+/// How every query of the core is doing (the Diagnostics page polls it).
+pub async fn diagnostics() -> Result<Vec<QueryDiagnostics>, AppError> {
+    tauri::invoke("diagnostics", &NoArgs {}).await
 }
 
 /// The current connection state.

@@ -1,30 +1,101 @@
-//! The app's own state (not the data, which lives in the core): which page is shown.
+//! The app's own state (not the data, which lives in the core): which page is shown and the
+//! Sales page's filter (kept here so it survives a visit to an order's details).
 //! A `Reducible` with an `Action` enum, shared through a context.
 
 use std::rc::Rc;
 
+use sellerdash_api::OrderStatus;
 use serde::Deserialize;
 use yew::prelude::*;
 
 /// The pages of the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Page {
     #[default]
     Dashboard,
+    Sales,
     Pending,
+    /// One order's details, by id.
+    Order(String),
+    Payouts,
+    Diagnostics,
+}
+
+impl Page {
+    /// The navigation tab that is current on this page (an order belongs to Sales).
+    pub fn tab(&self) -> Page {
+        match self {
+            Page::Order(_) => Page::Sales,
+            page => page.clone(),
+        }
+    }
+}
+
+/// The Sales page's status filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SalesFilter {
+    #[default]
+    All,
+    /// Orders on their way: processing, shipped and in transit.
+    Active,
+    Status(OrderStatus),
+}
+
+impl SalesFilter {
+    /// The statuses that make up an active order.
+    pub const ACTIVE: [OrderStatus; 3] = [
+        OrderStatus::Processing,
+        OrderStatus::Shipped,
+        OrderStatus::InTransit,
+    ];
+
+    /// Every choice, in the order the page offers them.
+    pub fn choices() -> impl Iterator<Item = SalesFilter> {
+        [SalesFilter::All, SalesFilter::Active]
+            .into_iter()
+            .chain(OrderStatus::ALL.into_iter().map(SalesFilter::Status))
+    }
+
+    /// The statuses the list asks for; empty means every status.
+    pub fn statuses(self) -> Vec<OrderStatus> {
+        match self {
+            SalesFilter::All => Vec::new(),
+            SalesFilter::Active => Self::ACTIVE.to_vec(),
+            SalesFilter::Status(status) => vec![status],
+        }
+    }
+
+    /// The filter's stable name (`data-status`): `all`, `active` or the status' wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SalesFilter::All => "all",
+            SalesFilter::Active => "active",
+            SalesFilter::Status(status) => status.as_str(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SalesFilter::All => "All",
+            SalesFilter::Active => "Active",
+            SalesFilter::Status(status) => crate::format::order_status(status),
+        }
+    }
 }
 
 /// Everything that changes [`AppState`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Navigate(Page),
+    SetSalesFilter(SalesFilter),
 }
 
 /// The UI state shared by every component.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppState {
     pub page: Page,
+    pub sales_filter: SalesFilter,
 }
 
 impl Reducible for AppState {
@@ -33,7 +104,15 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::Navigate(page) if page == self.page => self,
-            Action::Navigate(page) => Rc::new(AppState { page }),
+            Action::Navigate(page) => Rc::new(AppState {
+                page,
+                ..(*self).clone()
+            }),
+            Action::SetSalesFilter(filter) if filter == self.sales_filter => self,
+            Action::SetSalesFilter(sales_filter) => Rc::new(AppState {
+                sales_filter,
+                ..(*self).clone()
+            }),
         }
     }
 }
@@ -42,7 +121,7 @@ impl Reducible for AppState {
 pub type AppContext = UseReducerHandle<AppState>;
 
 /// The payload of the shell's `navigate` event (sent from the tray menu).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct NavigateRequest {
     pub page: Page,
 }
@@ -65,5 +144,32 @@ mod tests {
                 page: Page::Dashboard,
             });
         assert_eq!(request.page, Page::Pending);
+        let request: Option<NavigateRequest> =
+            serde_json::from_str(r#"{"page":{"order":"o-1"}}"#).ok();
+        assert_eq!(request.map(|r| r.page), Some(Page::Order("o-1".into())));
+    }
+
+    #[test]
+    fn the_sales_filter_survives_an_order_visit() {
+        let state = Rc::new(AppState::default())
+            .reduce(Action::SetSalesFilter(SalesFilter::Active))
+            .reduce(Action::Navigate(Page::Order("o-1".into())));
+        assert_eq!(state.page.tab(), Page::Sales);
+        let back = state.reduce(Action::Navigate(Page::Sales));
+        assert_eq!(back.sales_filter, SalesFilter::Active);
+    }
+
+    #[test]
+    fn sales_filters_name_their_statuses() {
+        use OrderStatus as S;
+        assert!(SalesFilter::All.statuses().is_empty());
+        assert_eq!(
+            SalesFilter::Active.statuses(),
+            vec![S::Processing, S::Shipped, S::InTransit]
+        );
+        assert_eq!(SalesFilter::Status(S::InTransit).as_str(), "in_transit");
+        assert_eq!(SalesFilter::choices().count(), 10);
+        let names: Vec<_> = SalesFilter::choices().map(SalesFilter::as_str).collect();
+        assert_eq!(names[..3], ["all", "active", "pending"]);
     }
 }

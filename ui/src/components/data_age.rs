@@ -20,13 +20,15 @@ const STALE_GRACE: TimeDelta = TimeDelta::seconds(2);
 #[derive(Properties, PartialEq)]
 pub struct DataAgeProps {
     pub snapshot: Option<Rc<QuerySnapshot>>,
+    #[prop_or(AttrValue::Static("data-age"))]
+    pub testid: AttrValue,
 }
 
 #[component]
 pub fn DataAge(props: &DataAgeProps) -> Html {
     let now = use_now();
     let Some(snapshot) = &props.snapshot else {
-        return html! { <span class="age" data-testid="data-age">{"Waiting for the app…"}</span> };
+        return html! { <span class="age" data-testid={props.testid.clone()}>{"Waiting for the app…"}</span> };
     };
     let Some(updated_at) = snapshot.updated_at else {
         let text = if snapshot.fetching {
@@ -34,7 +36,7 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
         } else {
             "Not loaded yet"
         };
-        return html! { <span class="age" data-testid="data-age">{text}</span> };
+        return html! { <span class="age" data-testid={props.testid.clone()}>{text}</span> };
     };
     let stale = snapshot.is_stale(now);
     let warn = snapshot.is_stale(now - STALE_GRACE);
@@ -44,7 +46,7 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
         time::duration_words(i64::try_from(snapshot.stale_after_ms / 1000).unwrap_or(i64::MAX)),
     );
     html! {
-        <span class={classes!("age", warn.then_some("stale"))} data-testid="data-age"
+        <span class={classes!("age", warn.then_some("stale"))} data-testid={props.testid.clone()}
             data-stale={stale.to_string()} title={title}>
             if warn {
                 <span class="warn-icon" aria-hidden="true">{"!"}</span>

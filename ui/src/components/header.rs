@@ -1,5 +1,5 @@
-//! The app header: brand, navigation between the two pages (with the server's pending
-//! total) and the connection badge.
+//! The app header: brand, navigation between the pages (with the server's pending total;
+//! Diagnostics is a small link at the end) and the connection badge.
 
 use sellerdash_api::OrderPage;
 use sellerdash_state::QueryKey;
@@ -14,18 +14,26 @@ use crate::state::{Action, Page};
 pub fn Header() -> Html {
     let app = use_app();
     let pending = use_query::<OrderPage>(QueryKey::pending_orders());
-    let current = app.as_ref().map(|app| app.page).unwrap_or_default();
+    let current = app.as_ref().map(|app| app.page.tab()).unwrap_or_default();
     let go = |page: Page| {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(app) = &app {
-                app.dispatch(Action::Navigate(page));
+                app.dispatch(Action::Navigate(page.clone()));
             }
         })
     };
-    let aria_current = |page: Page| (current == page).then_some("page");
-    let tab_class = |page: Page| classes!("tab", (current == page).then_some("active"));
+    let aria_current = |page: &Page| (current == *page).then_some("page");
+    let tab_class = |page: &Page| classes!("tab", (current == *page).then_some("active"));
     let pending_total = pending.data.as_ref().map(|page| page.total);
+    let tab = |page: Page, testid: &'static str, label: &'static str| {
+        html! {
+            <button type="button" data-testid={testid} class={tab_class(&page)}
+                aria-current={aria_current(&page)} onclick={go(page)}>
+                {label}
+            </button>
+        }
+    };
 
     html! {
         <header class="topbar">
@@ -38,15 +46,11 @@ pub fn Header() -> Html {
                 <span>{"Sellerdash"}</span>
             </div>
             <nav class="tabs" aria-label="Pages">
-                <button type="button" data-testid="nav-dashboard"
-                    class={tab_class(Page::Dashboard)}
-                    aria-current={aria_current(Page::Dashboard)}
-                    onclick={go(Page::Dashboard)}>
-                    {"Dashboard"}
-                </button>
+                {tab(Page::Dashboard, "nav-dashboard", "Dashboard")}
+                {tab(Page::Sales, "nav-sales", "Sales")}
                 <button type="button" data-testid="nav-pending"
-                    class={tab_class(Page::Pending)}
-                    aria-current={aria_current(Page::Pending)}
+                    class={tab_class(&Page::Pending)}
+                    aria-current={aria_current(&Page::Pending)}
                     onclick={go(Page::Pending)}>
                     {"Pending orders"}
                     if let Some(total) = pending_total {
@@ -55,6 +59,14 @@ pub fn Header() -> Html {
                             {format!("({})", format::count(total))}
                         </span>
                     }
+                </button>
+                {tab(Page::Payouts, "nav-payouts", "Payouts")}
+                <span class="tabs-spacer"></span>
+                <button type="button" data-testid="nav-diagnostics"
+                    class={classes!(tab_class(&Page::Diagnostics), "tab-small")}
+                    aria-current={aria_current(&Page::Diagnostics)}
+                    onclick={go(Page::Diagnostics)}>
+                    {"Diagnostics"}
                 </button>
             </nav>
             <ConnectionBadge />

@@ -1,6 +1,8 @@
 //! Reusable pieces of the pages: the header, the page frame (freshness, refresh and the
-//! error banner), stat cards, the revenue chart, the product table and the pending order row.
+//! error banner), stat cards, badges, the revenue chart, the product table, the pending order
+//! row and the cancel form.
 
+mod badge;
 mod cancel_form;
 mod connection_badge;
 mod data_age;
@@ -13,6 +15,8 @@ mod revenue_chart;
 mod stat_card;
 mod top_products;
 
+pub use badge::Badge;
+pub use cancel_form::CancelForm;
 pub use connection_badge::ConnectionBadge;
 pub use header::Header;
 pub use pending_row::PendingRow;

@@ -13,6 +13,8 @@ pub struct PageErrorProps {
     pub snapshot: Option<Rc<QuerySnapshot>>,
     /// True when the page still shows the last good data below the banner.
     pub has_data: bool,
+    #[prop_or(AttrValue::Static("page-error"))]
+    pub testid: AttrValue,
 }
 
 #[component]
@@ -30,7 +32,7 @@ pub fn PageError(props: &PageErrorProps) -> Html {
         .filter(|count| *count > 1)
         .map(|count| format!(" Failed {count} times in a row."));
     html! {
-        <div class="banner banner-error" data-testid="page-error" role="alert">
+        <div class="banner banner-error" data-testid={props.testid.clone()} role="alert">
             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M12 3 2 21h20L12 3zm0 6v5m0 3v.5" />
             </svg>

@@ -1,5 +1,6 @@
 //! The frame every query-backed page shares: its title and subtitle, the data age and the
-//! Refresh button, and the error banner that keeps the last data on screen below it.
+//! Refresh button (with anything else the page puts beside them), and the error banner that
+//! keeps the last data on screen below it.
 
 use std::rc::Rc;
 
@@ -23,6 +24,12 @@ pub struct QueryPageProps {
     pub error: Option<String>,
     /// True when the page shows data (the banner then says it is the last good data).
     pub has_data: bool,
+    /// More queries the page shows; Refresh refetches them too.
+    #[prop_or_default]
+    pub also_refresh: Vec<QueryKey>,
+    /// Shown before the data age (e.g. the refresh interval).
+    #[prop_or_default]
+    pub tools: Html,
     /// The page's body.
     #[prop_or_default]
     pub children: Html,
@@ -30,6 +37,9 @@ pub struct QueryPageProps {
 
 #[component]
 pub fn QueryPage(props: &QueryPageProps) -> Html {
+    let queries: Vec<QueryKey> = std::iter::once(props.query.clone())
+        .chain(props.also_refresh.iter().cloned())
+        .collect();
     html! {
         <section class="page" data-testid={props.testid.clone()} aria-labelledby="page-title">
             <div class="page-head">
@@ -38,8 +48,9 @@ pub fn QueryPage(props: &QueryPageProps) -> Html {
                     <p class="subtitle">{props.subtitle.clone()}</p>
                 </div>
                 <div class="page-tools">
+                    {props.tools.clone()}
                     <DataAge snapshot={props.snapshot.clone()} />
-                    <RefreshButton query={props.query.clone()} />
+                    <RefreshButton queries={queries} />
                 </div>
             </div>
             if let Some(message) = &props.error {

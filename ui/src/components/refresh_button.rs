@@ -1,4 +1,4 @@
-//! The manual Refresh button: asks the core to refetch a query now.
+//! The manual Refresh button: asks the core to refetch the page's queries now.
 
 use sellerdash_state::QueryKey;
 use wasm_bindgen_futures::spawn_local;
@@ -8,7 +8,8 @@ use crate::shell;
 
 #[derive(Properties, PartialEq)]
 pub struct RefreshButtonProps {
-    pub query: QueryKey,
+    /// Refetched together, in order; the first failure is shown.
+    pub queries: Vec<QueryKey>,
 }
 
 #[component]
@@ -16,17 +17,22 @@ pub fn RefreshButton(props: &RefreshButtonProps) -> Html {
     let in_flight = use_state(|| false);
     let error = use_state(|| None::<String>);
     let onclick = {
-        let key = props.query.clone();
+        let keys = props.queries.clone();
         let in_flight = in_flight.clone();
         let error = error.clone();
         Callback::from(move |_: MouseEvent| {
-            let key = key.clone();
+            let keys = keys.clone();
             let in_flight = in_flight.clone();
             let error = error.clone();
             in_flight.set(true);
             spawn_local(async move {
-                let result = shell::refetch(&key).await;
-                error.set(result.err().map(|err| err.message));
+                let mut first_error = None;
+                for key in &keys {
+                    if let Err(err) = shell::refetch(key).await {
+                        first_error.get_or_insert(err.message);
+                    }
+                }
+                error.set(first_error);
                 in_flight.set(false);
             });
         })

@@ -1,13 +1,16 @@
 //! `use_query`: one query of the core, as a component sees it.
 //!
-//! On mount it asks the shell for the current snapshot (so a page that mounts late never
-//! misses state), then follows `query-updated` events for its key until unmount. An event
-//! that arrives before the snapshot answer wins: events are never older than the answer.
+//! On mount it runs `observe` for its key: the core starts (or joins) polling the query and
+//! answers its current snapshot, so a page that mounts late never misses state. It then
+//! follows `query-updated` events for its key. It listens before it asks, and an event that
+//! arrives before the answer wins: events are never older than the answer. On unmount, and
+//! when the key changes, it runs `unobserve` for the old key, once `observe` has answered
+//! (commands may run concurrently in the shell, so an early `unobserve` could overtake it).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use sellerdash_state::{AppError, QueryKey, QuerySnapshot};
+use sellerdash_state::{AppError, ErrorKind, QueryKey, QuerySnapshot};
 use serde::de::DeserializeOwned;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -24,7 +27,7 @@ pub struct QueryState<T> {
     pub data: Option<Rc<T>>,
     /// The data is there but is not the contract type (a version mismatch).
     pub decode_error: Option<String>,
-    /// The shell did not answer the snapshot command.
+    /// The shell did not answer the `observe` command (or answered something unreadable).
     pub shell_error: Option<AppError>,
 }
 
@@ -56,6 +59,23 @@ impl<T> QueryState<T> {
     }
 }
 
+/// Where the `observe` of one mounted key stands, shared by its effect and its cleanup.
+#[derive(Debug, Default)]
+struct Observation {
+    /// The shell answered `observe`: an `unobserve` is owed.
+    observed: bool,
+    /// The effect was cleaned up (unmount or new key): answers are ignored.
+    released: bool,
+}
+
+fn unobserve(key: QueryKey) {
+    spawn_local(async move {
+        if let Err(err) = shell::unobserve(&key).await {
+            gloo::console::warn!(format!("unobserve {key}: {}", err.message));
+        }
+    });
+}
+
 /// Follows the query `key`, decoding its data as `T`.
 #[hook]
 pub fn use_query<T>(key: QueryKey) -> QueryState<T>
@@ -63,12 +83,13 @@ where
     T: DeserializeOwned + 'static,
 {
     let snapshot = use_state(|| None::<Rc<QuerySnapshot>>);
-    let shell_error = use_state(|| None::<AppError>);
+    let shell_error = use_state(|| None::<(QueryKey, AppError)>);
     {
         let snapshot = snapshot.clone();
         let shell_error = shell_error.clone();
         use_effect_with(key.clone(), move |key| {
             let heard_event = Rc::new(Cell::new(false));
+            let observation = Rc::new(RefCell::new(Observation::default()));
             let subscription = {
                 let key = key.clone();
                 let snapshot = snapshot.clone();
@@ -82,21 +103,56 @@ where
                     }
                 })
             };
-            let key = key.clone();
-            spawn_local(async move {
-                match shell::snapshot(&key).await {
-                    Ok(current) if !heard_event.get() => {
-                        shell_error.set(None);
-                        snapshot.set(Some(Rc::new(current)));
+            {
+                let key = key.clone();
+                let observation = Rc::clone(&observation);
+                spawn_local(async move {
+                    let answer = shell::observe(&key).await;
+                    if answer.is_ok() {
+                        observation.borrow_mut().observed = true;
                     }
-                    Ok(_) => {}
-                    Err(err) => shell_error.set(Some(err)),
+                    if observation.borrow().released {
+                        if answer.is_ok() {
+                            unobserve(key);
+                        }
+                        return;
+                    }
+                    let current = answer.and_then(|value| {
+                        serde_json::from_value::<QuerySnapshot>(value).map_err(|err| {
+                            AppError::new(
+                                ErrorKind::Decode,
+                                format!("unexpected answer from the app: {err}"),
+                            )
+                        })
+                    });
+                    match current {
+                        Ok(current) if !heard_event.get() && current.key == key => {
+                            shell_error.set(None);
+                            snapshot.set(Some(Rc::new(current)));
+                        }
+                        Ok(_) => {}
+                        Err(err) => shell_error.set(Some((key, err))),
+                    }
+                });
+            }
+            let key = key.clone();
+            move || {
+                drop(subscription);
+                let mut observation = observation.borrow_mut();
+                observation.released = true;
+                if observation.observed {
+                    unobserve(key);
                 }
-            });
-            move || drop(subscription)
+            }
         });
     }
-    let decoded = use_memo((*snapshot).clone(), |snapshot| {
+    // State set for a previous key never shows under the new one.
+    let snapshot = (*snapshot).clone().filter(|s| s.key == key);
+    let shell_error = (*shell_error)
+        .clone()
+        .filter(|(for_key, _)| *for_key == key)
+        .map(|(_, err)| err);
+    let decoded = use_memo(snapshot.clone(), |snapshot| {
         match snapshot.as_ref().and_then(|s| s.decode::<T>()) {
             None => (None, None),
             Some(Ok(data)) => (Some(Rc::new(data)), None),
@@ -108,9 +164,9 @@ where
     });
     QueryState {
         key,
-        snapshot: (*snapshot).clone(),
+        snapshot,
         data: decoded.0.clone(),
         decode_error: decoded.1.clone(),
-        shell_error: (*shell_error).clone(),
+        shell_error,
     }
 }

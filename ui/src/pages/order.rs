@@ -1,0 +1,377 @@
+//! One order's details: its items and totals, payment, delivery with the carrier's tracking
+//! events, the buyer's feedback, the order's own timeline, and Confirm / Cancel (with a
+//! reason) when its status allows them.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use sellerdash_api::{Order, OrderStatus};
+use sellerdash_state::QueryKey;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::components::{Badge, CancelForm, QueryPage};
+use crate::format;
+use crate::hooks::{use_app, use_now, use_query};
+use crate::state::{Action, Page};
+use crate::{shell, time};
+
+#[derive(Properties, PartialEq)]
+pub struct OrderDetailsPageProps {
+    pub id: String,
+}
+
+#[component]
+pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
+    let query = use_query::<Order>(QueryKey::order(&props.id));
+    let app = use_app();
+    let back = Callback::from(move |_: MouseEvent| {
+        if let Some(app) = &app {
+            app.dispatch(Action::Navigate(Page::Sales));
+        }
+    });
+    let subtitle = match &query.data {
+        Some(order) => format!(
+            "{} · {}",
+            order.customer.name,
+            format::plural(
+                order
+                    .items
+                    .iter()
+                    .map(|item| u64::from(item.quantity))
+                    .sum(),
+                "item",
+                "items"
+            )
+        ),
+        None => "Order details".to_owned(),
+    };
+    html! {
+        <>
+            <button type="button" class="link back" data-testid="order-back" onclick={back}>
+                {"← Back to sales"}
+            </button>
+            <QueryPage testid="order-page" title={format!("Order {}", props.id)}
+                subtitle={subtitle} query={query.key.clone()} snapshot={query.snapshot.clone()}
+                error={query.error_message()} has_data={query.data.is_some()}>
+                if let Some(order) = &query.data {
+                    <OrderBody order={Rc::clone(order)} />
+                } else if query.is_loading() {
+                    <div class="card list-skeleton" aria-busy="true">
+                        <p class="muted">{"Loading the order…"}</p>
+                    </div>
+                }
+            </QueryPage>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderBodyProps {
+    order: Rc<Order>,
+}
+
+#[component]
+fn OrderBody(props: &OrderBodyProps) -> Html {
+    let now = use_now();
+    let order = &props.order;
+    html! {
+        <>
+            <div class="order-summary card">
+                <div class="order-status-line">
+                    <span data-testid="order-status" data-status={order.status.as_str()}>
+                        <Badge label={format::order_status(order.status)}
+                            tone={format::order_status_tone(order.status)} />
+                    </span>
+                    <span class="muted">
+                        {format!("Placed {} · updated {} ago",
+                            time::local_moment(order.created_at, now),
+                            time::age(order.updated_at, now))}
+                    </span>
+                </div>
+                <OrderActions id={order.id.clone()} status={order.status} />
+                if let Some(reason) = &order.cancel_reason {
+                    <p class="muted">{format!("Cancelled: {reason}")}</p>
+                }
+            </div>
+            <div class="panels">
+                <Items order={Rc::clone(order)} />
+                <div class="side">
+                    <section class="card" aria-labelledby="customer-title">
+                        <div class="card-head"><h2 id="customer-title">{"Customer"}</h2></div>
+                        <p class="strong">{order.customer.name.clone()}</p>
+                        <p class="muted">{order.customer.email.clone()}</p>
+                        <p class="muted">
+                            {format!("{}, {}", order.customer.city, order.customer.country)}
+                        </p>
+                    </section>
+                    <section class="card" aria-labelledby="payment-title">
+                        <div class="card-head">
+                            <h2 id="payment-title">{"Payment"}</h2>
+                            <Badge label={format::payment_status(order.payment.status)}
+                                tone={format::payment_status_tone(order.payment.status)}
+                                testid="order-payment" />
+                        </div>
+                        <dl class="facts">
+                            <dt>{"Method"}</dt>
+                            <dd>{format::payment_method(order.payment.method)}</dd>
+                            if let Some(paid_at) = order.payment.paid_at {
+                                <dt>{"Paid"}</dt>
+                                <dd>{time::local_moment(paid_at, now)}</dd>
+                            }
+                        </dl>
+                    </section>
+                    <Delivery order={Rc::clone(order)} now={now} />
+                    <FeedbackCard order={Rc::clone(order)} now={now} />
+                    <History order={Rc::clone(order)} now={now} />
+                </div>
+            </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderPartProps {
+    order: Rc<Order>,
+    #[prop_or_default]
+    now: DateTime<Utc>,
+}
+
+#[component]
+fn Items(props: &OrderPartProps) -> Html {
+    let order = &props.order;
+    let rows = order.items.iter().map(|item| {
+        html! {
+            <tr key={item.product_id.clone()}>
+                <td class="name" title={item.name.clone()}>
+                    {item.name.clone()}
+                    <span class="sku">{item.sku.clone()}</span>
+                </td>
+                <td class="num">
+                    {format!("{} × {}", item.unit_price, format::count(u64::from(item.quantity)))}
+                </td>
+                <td class="num strong">{item.line_total.to_string()}</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="items-title">
+            <div class="card-head"><h2 id="items-title">{"Items"}</h2></div>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th>{"Product"}</th>
+                        <th class="num">{"Unit price × qty"}</th>
+                        <th class="num">{"Line total"}</th>
+                    </tr>
+                </thead>
+                <tbody>{for rows}</tbody>
+            </table>
+            <dl class="totals">
+                <dt>{"Subtotal"}</dt><dd>{order.subtotal.to_string()}</dd>
+                <dt>{"Shipping"}</dt><dd>{order.shipping.to_string()}</dd>
+                <dt class="grand">{"Total"}</dt>
+                <dd class="grand" data-testid="order-total">{order.total.to_string()}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn Delivery(props: &OrderPartProps) -> Html {
+    let delivery = &props.order.delivery;
+    let events = delivery.events.iter().rev().map(|event| {
+        html! {
+            <li>
+                <span class="when">{time::local_moment(event.at, props.now)}</span>
+                <span class="what">
+                    <strong>{format::delivery_status(event.status)}</strong>
+                    {" · "}{event.description.clone()}
+                </span>
+            </li>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="delivery-title">
+            <div class="card-head">
+                <h2 id="delivery-title">{"Delivery"}</h2>
+                <Badge label={format::delivery_status(delivery.status)}
+                    tone={format::delivery_status_tone(delivery.status)}
+                    testid="order-delivery" />
+            </div>
+            <dl class="facts">
+                <dt>{"Carrier"}</dt>
+                <dd>{delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>{"Tracking"}</dt>
+                <dd class="order-id" data-testid="order-tracking">
+                    {delivery.tracking_number.clone().unwrap_or_else(|| "—".to_owned())}
+                </dd>
+            </dl>
+            if delivery.events.is_empty() {
+                <p class="muted">{"No tracking events yet."}</p>
+            } else {
+                <ol class="timeline" aria-label="Tracking events, newest first">{for events}</ol>
+            }
+        </section>
+    }
+}
+
+#[component]
+fn FeedbackCard(props: &OrderPartProps) -> Html {
+    html! {
+        <section class="card" aria-labelledby="feedback-title">
+            <div class="card-head"><h2 id="feedback-title">{"Customer feedback"}</h2></div>
+            if let Some(feedback) = &props.order.feedback {
+                <p class="stars" data-testid="order-feedback"
+                    aria-label={format!("{} out of 5 stars", feedback.rating.min(5))}>
+                    {format::stars(feedback.rating)}
+                </p>
+                if !feedback.comment.is_empty() {
+                    <blockquote class="comment">{feedback.comment.clone()}</blockquote>
+                }
+                <p class="muted small">{time::local_moment(feedback.created_at, props.now)}</p>
+            } else {
+                <p class="muted">{"No feedback yet."}</p>
+            }
+        </section>
+    }
+}
+
+#[component]
+fn History(props: &OrderPartProps) -> Html {
+    let entries = props.order.timeline.iter().rev().map(|entry| {
+        html! {
+            <li>
+                <span class="when">{time::local_moment(entry.at, props.now)}</span>
+                <span class="what">
+                    <strong>{format::order_status(entry.status)}</strong>
+                    if let Some(note) = &entry.note {
+                        {" · "}{note.clone()}
+                    }
+                </span>
+            </li>
+        }
+    });
+    html! {
+        <section class="card" aria-labelledby="history-title">
+            <div class="card-head"><h2 id="history-title">{"Order history"}</h2></div>
+            if props.order.timeline.is_empty() {
+                <p class="muted">{"No history yet."}</p>
+            } else {
+                <ol class="timeline" data-testid="order-timeline"
+                    aria-label="Status changes, newest first">
+                    {for entries}
+                </ol>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OrderActionsProps {
+    id: String,
+    status: OrderStatus,
+}
+
+/// Where the seller's action on this order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Idle,
+    Confirming,
+    AskingReason,
+    Cancelling,
+    /// Sent; waiting for the order's next snapshot to show the new status.
+    Sent,
+}
+
+/// Confirm and Cancel, shown only when the status allows them. A new status (the next
+/// snapshot after the command) resets the buttons.
+#[component]
+fn OrderActions(props: &OrderActionsProps) -> Html {
+    let step = use_state(|| Step::Idle);
+    let error = use_state(|| None::<String>);
+    {
+        let step = step.clone();
+        use_effect_with(props.status, move |_| step.set(Step::Idle));
+    }
+    let can_confirm = props.status.can_confirm();
+    let can_cancel = props.status.can_cancel();
+    if !can_confirm && !can_cancel {
+        return html! {};
+    }
+    let confirm = {
+        let (step, error, id) = (step.clone(), error.clone(), props.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (step, error, id) = (step.clone(), error.clone(), id.clone());
+            step.set(Step::Confirming);
+            error.set(None);
+            spawn_local(async move {
+                match shell::confirm_order(&id).await {
+                    Ok(()) => step.set(Step::Sent),
+                    Err(err) => {
+                        error.set(Some(err.message));
+                        step.set(Step::Idle);
+                    }
+                }
+            });
+        })
+    };
+    let ask_reason = {
+        let (step, error) = (step.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            step.set(Step::AskingReason);
+        })
+    };
+    let close_form = {
+        let step = step.clone();
+        Callback::from(move |()| step.set(Step::Idle))
+    };
+    let cancel = {
+        let (step, error, id) = (step.clone(), error.clone(), props.id.clone());
+        Callback::from(move |reason: String| {
+            let (step, error, id) = (step.clone(), error.clone(), id.clone());
+            step.set(Step::Cancelling);
+            error.set(None);
+            spawn_local(async move {
+                match shell::cancel_order(&id, &reason).await {
+                    Ok(()) => step.set(Step::Sent),
+                    Err(err) => {
+                        error.set(Some(err.message));
+                        step.set(Step::AskingReason);
+                    }
+                }
+            });
+        })
+    };
+    let busy = matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent);
+    let asking = matches!(*step, Step::AskingReason | Step::Cancelling);
+    html! {
+        <div class="order-detail-actions">
+            <div class="order-actions">
+                if *step == Step::Sent {
+                    <span class="done-tag" role="status">{"Sent · updating…"}</span>
+                }
+                if can_confirm {
+                    <button type="button" class="btn btn-primary" data-testid="order-confirm"
+                        disabled={busy || asking} onclick={confirm}>
+                        {if *step == Step::Confirming { "Confirming…" } else { "Confirm order" }}
+                    </button>
+                }
+                if can_cancel {
+                    <button type="button" class="btn btn-ghost" data-testid="order-cancel"
+                        disabled={busy || asking} onclick={ask_reason}>
+                        {"Cancel order"}
+                    </button>
+                }
+            </div>
+            if asking {
+                <CancelForm order_id={props.id.clone()} busy={*step == Step::Cancelling}
+                    on_submit={cancel} on_close={close_form} />
+            }
+            if let Some(message) = &*error {
+                <p class="inline-error" role="alert">{message.clone()}</p>
+            }
+        </div>
+    }
+}
