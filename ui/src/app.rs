@@ -4,7 +4,9 @@
 use yew::prelude::*;
 
 use crate::components::Header;
-use crate::pages::{DashboardPage, OrderDetailsPage, PendingPage, SalesPage};
+use crate::pages::{
+    DashboardPage, DiagnosticsPage, OrderDetailsPage, PayoutsPage, PendingPage, SalesPage,
+};
 use crate::state::{Action, AppContext, AppState, NavigateRequest, Page};
 use crate::{shell, tauri};
 
@@ -31,7 +33,8 @@ pub fn App() -> Html {
         Page::Sales => html! { <SalesPage /> },
         Page::Pending => html! { <PendingPage /> },
         Page::Order(id) => html! { <OrderDetailsPage key={id.clone()} id={id.clone()} /> },
-        Page::Payouts | Page::Diagnostics => html! {},
+        Page::Payouts => html! { <PayoutsPage /> },
+        Page::Diagnostics => html! { <DiagnosticsPage /> },
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>

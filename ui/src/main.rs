@@ -1,21 +1,18 @@
 //! Sellerdash's UI: a Yew app rendered in the Tauri webview. It holds no data of its own:
-//! every figure comes from the shell (`snapshot`, `connectivity` commands and the
-//! `query-updated`, `connectivity-changed`, `navigate` events).
+//! every figure comes from the shell (`observe`/`unobserve`, `connectivity`, `diagnostics`
+//! commands and the `query-updated`, `connectivity-changed`, `navigate` events).
 //!
 //! Layout: `tauri` (the two JS bindings), `shell` (the typed protocol), `state` (the app's
 //! reducer), `hooks/`, `components/`, `pages/`, and `format`/`time` helpers.
 
 mod app;
 mod components;
-#[allow(dead_code)] // TEMP: used by the payouts and diagnostics pages, next
 mod format;
 mod hooks;
 mod pages;
-#[allow(dead_code)] // TEMP
 mod shell;
 mod state;
 mod tauri;
-#[allow(dead_code)] // TEMP
 mod time;
 
 fn main() {
