@@ -51,6 +51,8 @@ pub enum ConfigError {
     MissingUrl,
     #[error("the marketplace URL {0:?} must start with http:// or https://")]
     BadUrl(String),
+    #[error("the seller token is empty: pass the token the marketplace gave you")]
+    EmptyToken,
 }
 
 impl AppConfig {
@@ -60,13 +62,17 @@ impl AppConfig {
             (Some(_), None) => Err(ConfigError::MissingToken),
             (None, Some(_)) => Err(ConfigError::MissingUrl),
             (Some(url), Some(token)) => {
+                let token = token.trim();
+                if token.is_empty() {
+                    return Err(ConfigError::EmptyToken);
+                }
                 let url = url.trim().trim_end_matches('/').to_owned();
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
                     return Err(ConfigError::BadUrl(url));
                 }
                 Ok(Marketplace::Remote {
                     url,
-                    token: token.clone(),
+                    token: token.to_owned(),
                 })
             }
         }

@@ -31,13 +31,22 @@ pub mod events {
 
 /// The binary's entry point: parse the configuration, build and run the app.
 pub fn main() {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SELLERDASH_LOG")
-                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("SELLERDASH_LOG").unwrap_or_else(|_| {
+                // The embedded demo server's per-request lines would drown the app's own.
+                "info,tao=warn,wry=warn,sellerdash_server::routes=warn".into()
+            }),
         )
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
         .init();
     let config = AppConfig::parse();
+    if let Err(message) = check_display() {
+        eprintln!("sellerdash: {message}");
+        std::process::exit(2);
+    }
     let marketplace = match config.marketplace() {
         Ok(marketplace) => marketplace,
         Err(error) => {
@@ -66,6 +75,20 @@ pub fn main() {
         }
         _ => {}
     });
+}
+
+/// A desktop app needs a display; say so plainly instead of failing inside GTK.
+fn check_display() -> Result<(), &'static str> {
+    let linux_like = cfg!(all(unix, not(target_os = "macos")));
+    let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
+    if linux_like && !has_display {
+        return Err(
+            "no display found (DISPLAY and WAYLAND_DISPLAY are unset): start it from a desktop session, or under a virtual display with `xvfb-run -a sellerdash` (scripts/dev run does this for you)",
+        );
+    }
+    Ok(())
 }
 
 /// Adds Sellerdash's plugins, commands, window handling and start-up to a Tauri builder
