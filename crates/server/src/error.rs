@@ -128,3 +128,15 @@ pub async fn unknown_route(method: Method, uri: Uri) -> AppError {
 pub async fn method_not_allowed(method: Method) -> AppError {
     AppError::MethodNotAllowed(method)
 }
+
+/// The most characters of a caller's value echoed back in an error message.
+pub const MAX_ECHO_CHARS: usize = 64;
+
+/// `text` cut to [`MAX_ECHO_CHARS`] characters (with `…` when cut), for echoing a caller's
+/// value (an unknown id, a bad field) without sending kilobytes of it back.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(MAX_ECHO_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}

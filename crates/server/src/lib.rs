@@ -20,7 +20,7 @@
 //! ```
 //!
 //! Map: [`routes`] (the router, [`app`]), [`accounts`] (new sellers), `auth` (tokens), `error` (the one error type),
-//! `idempotency` (the `Idempotency-Key` middleware), `lifecycle` (order rules, no SQL),
+//! `idempotency` (the `Idempotency-Key` middleware), `lifecycle` (order rules, no SQL), `validate` (admin input),
 //! [`store`] (all SQL), [`demo`] (the seed), [`simulator`].
 
 pub mod accounts;
@@ -37,6 +37,7 @@ mod routes;
 pub mod simulator;
 mod state;
 pub mod store;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -17,6 +17,7 @@ use crate::ids;
 use crate::lifecycle::Step;
 use crate::state::AppState;
 use crate::store::{self, NewOrder, NewOrderItem};
+use crate::validate;
 
 /// A new pending order for a seller; its payment is pending until the `pay` transition.
 pub async fn create_order(
@@ -24,11 +25,10 @@ pub async fn create_order(
     State(state): State<AppState>,
     Json(body): Json<CreateOrder>,
 ) -> Result<(StatusCode, Json<Order>), AppError> {
+    let customer = validate::order(&body)?;
     let (id, customer) = {
         let mut rng = rand::rng();
-        let customer = body
-            .customer
-            .unwrap_or_else(|| demo::customer(&mut rng, demo::EU_CITIES));
+        let customer = customer.unwrap_or_else(|| demo::customer(&mut rng, demo::EU_CITIES));
         (ids::order_id(&mut rng), customer)
     };
     let new = NewOrder {
@@ -74,7 +74,9 @@ pub async fn record_visits(
     State(state): State<AppState>,
     Json(body): Json<RecordVisits>,
 ) -> Result<StatusCode, AppError> {
-    let day = body.at.unwrap_or_else(store::now).date_naive();
+    let now = store::now();
+    validate::visits(&body, now)?;
+    let day = body.at.unwrap_or(now).date_naive();
     state
         .store()
         .record_visits(&body.seller_id, day, body.count)

@@ -17,7 +17,7 @@ use super::sellers::seller_in;
 use super::{Error, Result, Store};
 
 /// The most of one product a single order line may hold.
-pub const MAX_QUANTITY: u32 = 999;
+pub const MAX_QUANTITY: u32 = 1000;
 
 /// One line of a new order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! API tests against the real server on 127.0.0.1:0 with a temporary SQLite database: tenant
 //! scoping, tokens, the order lifecycle, JSON errors, idempotency, dashboard figures, the
-//! demo seed and restarts, seller management (HTTP and CLI) and month-to-date growth.
+//! demo seed and restarts, seller management (HTTP and CLI) and month-to-date growth, admin input validation.
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,3 +16,4 @@ mod seed;
 mod sellers;
 mod simulator;
 mod tenancy;
+mod validation;
