@@ -216,6 +216,11 @@ pub fn date(day: NaiveDate) -> String {
     day.format("%a %-d %b %Y").to_string()
 }
 
+/// A date close to today, without the year: `"Mon 7 Dec"`.
+pub fn short_date(day: NaiveDate) -> String {
+    day.format("%a %-d %b").to_string()
+}
+
 /// A payout period: `"1 – 7 Dec 2026"`, `"28 Nov – 4 Dec 2026"`, `"28 Dec 2025 – 3 Jan 2026"`.
 pub fn date_range(start: NaiveDate, end: NaiveDate) -> String {
     use chrono::Datelike;
@@ -307,6 +312,7 @@ mod tests {
     fn dates_and_ranges() {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
         assert_eq!(date(day(2026, 12, 4)), "Fri 4 Dec 2026");
+        assert_eq!(short_date(day(2026, 12, 7)), "Mon 7 Dec");
         assert_eq!(
             date_range(day(2026, 12, 1), day(2026, 12, 7)),
             "1 – 7 Dec 2026"

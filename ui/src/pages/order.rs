@@ -89,7 +89,8 @@ fn OrderBody(props: &OrderBodyProps) -> Html {
                             time::age(order.updated_at, now))}
                     </span>
                 </div>
-                <OrderActions id={order.id.clone()} status={order.status} />
+                <OrderActions id={order.id.clone()} status={order.status}
+                    updated_at={order.updated_at} />
                 if let Some(reason) = &order.cancel_reason {
                     <p class="muted">{format!("Cancelled: {reason}")}</p>
                 }
@@ -271,6 +272,8 @@ fn History(props: &OrderPartProps) -> Html {
 struct OrderActionsProps {
     id: String,
     status: OrderStatus,
+    /// The order's last change on the server; a new one resets the buttons.
+    updated_at: DateTime<Utc>,
 }
 
 /// Where the seller's action on this order stands.
@@ -284,7 +287,7 @@ enum Step {
     Sent,
 }
 
-/// Confirm and Cancel, shown only when the status allows them. A new status (the next
+/// Confirm and Cancel, shown only when the status allows them. A changed order (the next
 /// snapshot after the command) resets the buttons.
 #[component]
 fn OrderActions(props: &OrderActionsProps) -> Html {
@@ -292,7 +295,9 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
     let error = use_state(|| None::<String>);
     {
         let step = step.clone();
-        use_effect_with(props.status, move |_| step.set(Step::Idle));
+        use_effect_with((props.status, props.updated_at), move |_| {
+            step.set(Step::Idle)
+        });
     }
     let can_confirm = props.status.can_confirm();
     let can_cancel = props.status.can_cancel();

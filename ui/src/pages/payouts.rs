@@ -108,9 +108,9 @@ fn Balance(props: &BalanceProps) -> Html {
                 testid="payout-available" hint="earned on completed orders" accent=true />
             <StatCard label="Pending balance" value={stats.pending.to_string()}
                 testid="payout-pending" hint="paid orders not completed yet" />
-            <StatCard label="Next payout" value={format::date(stats.next_payout_date)}
+            <StatCard label="Next payout" value={format::short_date(stats.next_payout_date)}
                 testid="payout-next"
-                hint={format!("{} · {}",
+                hint={format!("{} · {} · {}", stats.next_payout_date.year(),
                     format::days_from_today(stats.next_payout_date, props.today),
                     format::payout_schedule(stats.schedule))} />
             <StatCard label="Paid to date" value={stats.lifetime_paid.to_string()}
