@@ -1,5 +1,6 @@
-//! The dashboard: the period's headline figures, the pending count (a way into the pending
-//! page), revenue by month with the monthly growth, and the top products.
+//! The dashboard: the period's headline figures (the sales count opens the Sales page, the
+//! pending count the pending page), revenue by month with the monthly growth, and the top
+//! products.
 
 use std::rc::Rc;
 
@@ -25,11 +26,14 @@ fn period_label(period: Period) -> &'static str {
 pub fn DashboardPage() -> Html {
     let query = use_query::<DashboardStats>(QueryKey::dashboard());
     let app = use_app();
-    let open_pending = Callback::from(move |_: MouseEvent| {
-        if let Some(app) = &app {
-            app.dispatch(Action::Navigate(Page::Pending));
-        }
-    });
+    let open = |page: Page| {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(app) = &app {
+                app.dispatch(Action::Navigate(page.clone()));
+            }
+        })
+    };
     let subtitle = query
         .data
         .as_ref()
@@ -41,7 +45,8 @@ pub fn DashboardPage() -> Html {
             query={query.key.clone()} snapshot={query.snapshot.clone()}
             error={query.error_message()} has_data={query.data.is_some()}>
             if let Some(stats) = &query.data {
-                <DashboardBody stats={Rc::clone(stats)} open_pending={open_pending} />
+                <DashboardBody stats={Rc::clone(stats)} open_pending={open(Page::Pending)}
+                    open_sales={open(Page::Sales)} />
             } else if query.is_loading() {
                 <Loading />
             }
@@ -53,6 +58,7 @@ pub fn DashboardPage() -> Html {
 struct DashboardBodyProps {
     stats: Rc<DashboardStats>,
     open_pending: Callback<MouseEvent>,
+    open_sales: Callback<MouseEvent>,
 }
 
 #[component]
@@ -67,7 +73,7 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
             <div class="stats">
                 <StatCard label="Revenue" value={stats.revenue.to_string()} testid="stat-revenue" />
                 <StatCard label="Sales" value={format::count(stats.sales_count)} testid="stat-sales"
-                    hint="orders placed" />
+                    hint="orders placed" onclick={props.open_sales.clone()} />
                 <StatCard label="Average order" value={stats.average_order_value.to_string()} />
                 <StatCard label="Visitors" value={format::count(stats.visitors)} />
                 <StatCard label="Conversion" value={format::basis_points(stats.conversion_rate_bp)}

@@ -102,16 +102,21 @@ struct BalanceProps {
 #[component]
 fn Balance(props: &BalanceProps) -> Html {
     let stats = &props.stats;
+    let next = stats.next_payout_date;
+    // The year only when it is not this one (a payout early in January, seen in December).
+    let next_value = if next.year() == props.today.year() {
+        format::short_date(next)
+    } else {
+        format::date(next)
+    };
     html! {
         <div class="stats">
             <StatCard label="Available" value={stats.available.to_string()}
                 testid="payout-available" hint="earned on completed orders" accent=true />
             <StatCard label="Pending balance" value={stats.pending.to_string()}
                 testid="payout-pending" hint="paid orders not completed yet" />
-            <StatCard label="Next payout" value={format::short_date(stats.next_payout_date)}
-                testid="payout-next"
-                hint={format!("{} · {} · {}", stats.next_payout_date.year(),
-                    format::days_from_today(stats.next_payout_date, props.today),
+            <StatCard label="Next payout" value={next_value} testid="payout-next"
+                hint={format!("{} · {}", format::days_from_today(next, props.today),
                     format::payout_schedule(stats.schedule))} />
             <StatCard label="Paid to date" value={stats.lifetime_paid.to_string()}
                 testid="payout-lifetime" hint="every payout so far" />

@@ -34,6 +34,7 @@ pub fn SalesPage() -> Html {
         }
     });
     let subtitle = match (filter, query.data.as_ref().map(|page| page.total)) {
+        (SalesFilter::All, Some(0)) => "No orders yet".to_owned(),
         (_, Some(0)) => "No orders match this filter".to_owned(),
         (SalesFilter::All, Some(total)) => format::plural(total, "order", "orders"),
         (filter, Some(total)) => format!(
