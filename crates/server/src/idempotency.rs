@@ -1,18 +1,20 @@
 //! The `Idempotency-Key` middleware of the mutation routes. The first request with a key
 //! runs and its response (status and body) is stored per caller; a repeat with the same key
 //! gets the stored response (marked `Idempotent-Replayed: true`) and changes nothing.
-//! Server failures (5xx) are not stored, so a retry runs again.
+//! Server failures (5xx) are not stored, so a retry runs again. The key remembers a digest
+//! of the request (method, path, body): reusing it for a different request is a 400.
 
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sellerdash_api::IDEMPOTENCY_KEY_HEADER;
+use sha2::{Digest, Sha256};
 
 use crate::auth::identify;
-use crate::error::AppError;
+use crate::error::{AppError, clip};
 use crate::state::AppState;
 use crate::store::{Claim, now};
 
@@ -42,9 +44,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let scope = caller.scope();
     let request = format!("{} {}", req.method(), req.uri().path());
+    let (req, digest) = match digest(req).await {
+        Ok(read) => read,
+        Err(err) => return err.into_response(),
+    };
     let store = state.store();
     match store
-        .claim_idempotency_key(&scope, &key, &request, now())
+        .claim_idempotency_key(&scope, &key, &request, &digest, now())
         .await
     {
         Err(err) => return AppError::from(err).into_response(),
@@ -58,6 +64,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(Claim::Mismatch { request: first }) => {
             return AppError::BadRequest(format!(
                 "this {IDEMPOTENCY_KEY_HEADER} was already used for {first}"
+            ))
+            .into_response();
+        }
+        Ok(Claim::DifferentBody) => {
+            return AppError::BadRequest(format!(
+                "{IDEMPOTENCY_KEY_HEADER} {:?} was used for a different request \
+                 (same path, another body); use a new key for a new request",
+                clip(&key)
             ))
             .into_response();
         }
@@ -84,6 +98,39 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Reads the body (within the router's body limit) and returns the request rebuilt
+/// around it, with the hex SHA-256 of its method, path and body (a JSON body in its
+/// compact spelling).
+async fn digest(req: Request) -> Result<(Request, String), AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), &())
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::BadRequest(format!("unreadable body: {}", rejection.body_text()))
+            }
+        })?;
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str().as_bytes());
+    hasher.update(b"\n");
+    hasher.update(parts.uri.path().as_bytes());
+    hasher.update(b"\n");
+    // A JSON body is hashed in one canonical spelling, so a retry that serializes the same
+    // value with other whitespace is still the same request.
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(value) => hasher.update(value.to_string().as_bytes()),
+        Err(_) => hasher.update(&bytes),
+    }
+    let hex = hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Ok((Request::from_parts(parts, Body::from(bytes)), hex))
 }
 
 async fn release(state: &AppState, scope: &str, key: &str) {

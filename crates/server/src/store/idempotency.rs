@@ -22,23 +22,27 @@ pub enum Claim {
     InProgress,
     /// The key was used for another request (another method or path).
     Mismatch { request: String },
+    /// The key was used for the same method and path with another body.
+    DifferentBody,
 }
 
-type Row = (String, Option<i64>, Option<String>, String);
+type Row = (String, Option<String>, Option<i64>, Option<String>, String);
 
 impl Store {
-    /// Claims `key` for `request` (`"POST /path"`) on behalf of `scope` (a seller id or
-    /// `admin`).
+    /// Claims `key` for `request` (`"POST /path"`, whose method, path and body digest to
+    /// `digest`) on behalf of `scope` (a seller id or `admin`).
     pub async fn claim_idempotency_key(
         &self,
         scope: &str,
         key: &str,
         request: &str,
+        digest: &str,
         now: DateTime<Utc>,
     ) -> Result<Claim> {
         let mut tx = self.write_tx().await?;
         let row: Option<Row> = sqlx::query_as(
-            "SELECT request, status, body, created_at FROM idempotency_keys WHERE scope = ? AND key = ?",
+            "SELECT request, request_digest, status, body, created_at FROM idempotency_keys \
+             WHERE scope = ? AND key = ?",
         )
         .bind(scope)
         .bind(key)
@@ -47,26 +51,31 @@ impl Store {
         let claim = match row {
             None => {
                 sqlx::query(
-                    "INSERT INTO idempotency_keys (scope, key, request, created_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO idempotency_keys (scope, key, request, request_digest, created_at) \
+                     VALUES (?, ?, ?, ?, ?)",
                 )
                 .bind(scope)
                 .bind(key)
                 .bind(request)
+                .bind(digest)
                 .bind(ts(now))
                 .execute(&mut *tx)
                 .await?;
                 Claim::Claimed
             }
-            Some((stored, _, _, _)) if stored != request => Claim::Mismatch { request: stored },
-            Some((_, Some(status), body, _)) => Claim::Done {
+            Some((stored, _, _, _, _)) if stored != request => Claim::Mismatch { request: stored },
+            Some((_, Some(stored), _, _, _)) if stored != digest => Claim::DifferentBody,
+            Some((_, _, Some(status), body, _)) => Claim::Done {
                 status: u16::try_from(status).unwrap_or(500),
                 body: body.unwrap_or_default(),
             },
-            Some((_, None, _, created_at)) if parse_ts(&created_at)? + ABANDONED_AFTER < now => {
+            Some((_, _, None, _, created_at)) if parse_ts(&created_at)? + ABANDONED_AFTER < now => {
                 sqlx::query(
-                    "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?",
+                    "UPDATE idempotency_keys SET created_at = ?, request_digest = ? \
+                     WHERE scope = ? AND key = ?",
                 )
                 .bind(ts(now))
+                .bind(digest)
                 .bind(scope)
                 .bind(key)
                 .execute(&mut *tx)

@@ -178,3 +178,46 @@ async fn keys_are_per_caller() {
         .await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn a_key_reused_with_another_body_is_refused() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = id(&t.create_order(&seller.id).await);
+    let cancel = paths::cancel_order(&order);
+    let send = |reason: &str| {
+        t.send(
+            Method::POST,
+            Some(&seller.token),
+            &cancel,
+            Some(json!({"reason": reason})),
+            Some("k3"),
+        )
+    };
+
+    let first = send("first").await;
+    assert_eq!(first.0, 200, "{}", first.1);
+    let different = send("different").await;
+    assert_error(&different, 400, "bad_request");
+    let message = different.1["message"].as_str().unwrap();
+    assert!(message.contains("different request"), "{message}");
+    assert_eq!(send("first").await, first, "the same body still replays");
+
+    // Whitespace is not a different request.
+    let res = t
+        .client
+        .post(format!("{}{cancel}", t.server.base_url()))
+        .bearer_auth(&seller.token)
+        .header("Idempotency-Key", "k3")
+        .header("Content-Type", "application/json")
+        .body("{ \"reason\" :  \"first\" }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["Idempotent-Replayed"], "true");
+
+    let (_, now) = t.get(&seller.token, &paths::order(&order)).await;
+    assert_eq!(now["cancel_reason"], "first", "{now}");
+    t.server.shutdown().await;
+}
