@@ -1,8 +1,12 @@
 //! One order waiting for confirmation, with Confirm and Cancel (reason asked inline).
 //! Buttons are disabled while the command runs; a failure shows the shell's message.
 //! The row leaves the list when the core's next pending-orders snapshot arrives.
+//!
+//! Rows move when an order arrives above or leaves: a click that lands on a row within
+//! [`SETTLE`] of it moving is ignored, so a double click on Confirm never confirms the order
+//! that slid under the pointer. An action's error fades after [`ERROR_SHOWN`].
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sellerdash_api::OrderSummary;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -10,9 +14,16 @@ use yew::prelude::*;
 use super::cancel_form::CancelForm;
 use crate::{format, shell, time};
 
+/// How long a row that just moved ignores clicks.
+const SETTLE: TimeDelta = TimeDelta::milliseconds(700);
+/// How long an action's error stays under the row.
+const ERROR_SHOWN: TimeDelta = TimeDelta::seconds(15);
+
 #[derive(Properties, PartialEq)]
 pub struct PendingRowProps {
     pub order: OrderSummary,
+    /// The row's place in the list (a change means it moved under the pointer).
+    pub index: usize,
     pub now: DateTime<Utc>,
 }
 
@@ -30,12 +41,25 @@ enum RowAction {
 #[component]
 pub fn PendingRow(props: &PendingRowProps) -> Html {
     let action = use_state(|| RowAction::Idle);
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<(String, DateTime<Utc>)>);
+    let moved_at = use_mut_ref(time::now);
+    {
+        let moved_at = moved_at.clone();
+        use_effect_with(props.index, move |_| *moved_at.borrow_mut() = time::now());
+    }
+    let settled = {
+        let moved_at = moved_at.clone();
+        move || time::now() - *moved_at.borrow() >= SETTLE
+    };
     let order = &props.order;
 
     let confirm = {
         let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
+        let settled = settled.clone();
         Callback::from(move |_: MouseEvent| {
+            if !settled() {
+                return;
+            }
             let (action, error, id) = (action.clone(), error.clone(), id.clone());
             action.set(RowAction::Confirming);
             error.set(None);
@@ -43,7 +67,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                 match shell::confirm_order(&id).await {
                     Ok(()) => action.set(RowAction::Confirmed),
                     Err(err) => {
-                        error.set(Some(err.message));
+                        error.set(Some((err.message, time::now())));
                         action.set(RowAction::Idle);
                     }
                 }
@@ -53,6 +77,9 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     let ask_reason = {
         let (action, error) = (action.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
+            if !settled() {
+                return;
+            }
             error.set(None);
             action.set(RowAction::AskingReason);
         })
@@ -71,7 +98,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                 match shell::cancel_order(&id, &reason).await {
                     Ok(()) => action.set(RowAction::Cancelled),
                     Err(err) => {
-                        error.set(Some(err.message));
+                        error.set(Some((err.message, time::now())));
                         action.set(RowAction::AskingReason);
                     }
                 }
@@ -125,8 +152,10 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                 <CancelForm order_id={order.id.clone()} busy={busy}
                     on_submit={cancel} on_close={close_form} />
             }
-            if let Some(message) = &*error {
-                <p class="inline-error" role="alert">{message.clone()}</p>
+            if let Some((message, at)) = &*error {
+                if props.now - *at < ERROR_SHOWN {
+                    <p class="inline-error" role="alert">{message.clone()}</p>
+                }
             }
         </li>
     }

@@ -58,8 +58,8 @@ fn PendingList(props: &PendingListProps) -> Html {
     html! {
         <>
             <ul class="card orders" data-testid="pending-list">
-                {for page.orders.iter().map(|order| html! {
-                    <PendingRow key={order.id.clone()} order={order.clone()} now={now} />
+                {for page.orders.iter().enumerate().map(|(index, order)| html! {
+                    <PendingRow key={order.id.clone()} order={order.clone()} index={index} now={now} />
                 })}
             </ul>
             if page.total > shown {
