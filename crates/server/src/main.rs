@@ -1,5 +1,5 @@
 //! The `sellerdash-server` binary: `serve` runs the seller API (optionally with the demo
-//! store and the simulator) until Ctrl-C; `sellers add` / `sellers list` manage the seller
+//! store and the simulator) until Ctrl-C or SIGTERM; `sellers add` / `sellers list` manage the seller
 //! accounts of a database; `tokens` prints the demo tokens of a database.
 
 use std::io::IsTerminal;
@@ -145,6 +145,29 @@ fn schedule_name(schedule: PayoutSchedule) -> &'static str {
     }
 }
 
+/// Waits for Ctrl-C or, on Unix, SIGTERM (systemd, `docker stop`) and names the one that came.
+async fn shutdown_signal() -> anyhow::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        tokio::select! {
+            ctrl_c = tokio::signal::ctrl_c() => {
+                ctrl_c.context("waiting for Ctrl-C")?;
+                Ok("Ctrl-C")
+            }
+            _ = term.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
+        Ok("Ctrl-C")
+    }
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -194,10 +217,8 @@ async fn main() -> anyhow::Result<()> {
                     println!("admin token: {}", demo::DEMO_ADMIN_TOKEN);
                 }
             }
-            tokio::signal::ctrl_c()
-                .await
-                .context("waiting for Ctrl-C")?;
-            eprintln!("shutting down");
+            let signal = shutdown_signal().await?;
+            eprintln!("{signal}: shutting down");
             server.shutdown().await;
         }
         Command::Sellers { command } => sellers(command).await?,

@@ -14,6 +14,8 @@ mod lifecycle;
 mod metrics;
 mod seed;
 mod sellers;
+#[cfg(unix)]
+mod signals;
 mod simulator;
 mod tenancy;
 mod validation;
