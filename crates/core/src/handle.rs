@@ -1,26 +1,26 @@
 //! Starting the core and the [`CoreHandle`] the shell (or a CLI, or a test) holds: snapshots,
-//! refetch, focus, window visibility, the seller's actions and shutdown. Dropping the handle
-//! stops every task.
+//! observers, diagnostics, refetch, invalidation, focus, window visibility, the seller's
+//! actions and shutdown. Dropping the handle stops every task.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
-use sellerdash_api::Order;
-use sellerdash_state::{AppError, Connectivity, CoreEvent, ErrorKind, QueryKey, QuerySnapshot};
+use sellerdash_api::{Order, OrderPage};
+use sellerdash_query::{Listener, PolicyFn, QueryEngine};
+use sellerdash_state::{
+    AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
+};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 use crate::cache::{SqliteStore, account_scope};
 use crate::http::{HttpOptions, HttpSource, HttpSourceError};
 use crate::notifier::Notifier;
 use crate::policy::Policies;
-use crate::poller::{Command, Poller};
-use crate::queries::SellerQuery;
+use crate::queries::SellerFetcher;
 use crate::shared::{EventSink, Shared};
 use crate::source::{Source, SourceError};
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StorePersist};
 
 /// How long [`CoreHandle::shutdown`] waits for the tasks before aborting them.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -112,7 +112,7 @@ impl Core {
     }
 
     /// Runs against any source and store: every cached answer is reported (as a snapshot
-    /// with `from_cache = true`) before the pollers start.
+    /// with `from_cache = true`) before the pinned queries (dashboard, pending orders) start.
     pub async fn start_with(
         source: Arc<dyn Source>,
         store: Arc<dyn Store>,
@@ -128,52 +128,81 @@ impl Core {
             Default::default()
         });
         let shared = Arc::new(Shared::new(
-            source,
-            store,
+            Arc::clone(&source),
+            Arc::clone(&store),
             policies,
             sink,
             Notifier::new(notified),
         ));
-        for entry in cached {
-            shared.restore(entry);
+        let pending_total = cached
+            .iter()
+            .find(|entry| entry.key == QueryKey::pending_orders())
+            .and_then(|entry| serde_json::from_value::<OrderPage>(entry.data.clone()).ok())
+            .map(|page| page.total);
+        let policy_fn: PolicyFn = Arc::new(move |key: &QueryKey| policies.policy(key));
+        let engine = QueryEngine::new(
+            Arc::new(SellerFetcher { source }),
+            Arc::new(StorePersist(store)),
+            Arc::clone(&shared) as Arc<dyn Listener>,
+            policy_fn,
+        );
+        engine.restore(cached);
+        if let Some(total) = pending_total {
+            shared.set_pending_total(total);
         }
-        let stop = CancellationToken::new();
-        let mut tasks = Vec::new();
-        for query in SellerQuery::PINNED {
-            let (sender, receiver) = mpsc::unbounded_channel();
-            shared.register(query.key(), sender);
-            let poller = Poller::new(query, Arc::clone(&shared), receiver, stop.child_token());
-            tasks.push(tokio::spawn(poller.run()));
+        for key in PINNED {
+            let key = key();
+            if let Err(error) = engine.pin(&key) {
+                tracing::error!(%error, "a pinned query has no policy");
+            }
         }
-        Ok(CoreHandle {
-            shared,
-            stop,
-            tasks: Mutex::new(tasks),
-        })
+        Ok(CoreHandle { shared, engine })
     }
 }
 
+/// The queries that poll for as long as the core runs (the tray and the alerts need them).
+const PINNED: [fn() -> QueryKey; 2] = [QueryKey::dashboard, QueryKey::pending_orders];
+
 /// The running core. Every method is cheap and non-blocking except the actions and
-/// [`shutdown`](Self::shutdown). Dropping it stops the pollers.
+/// [`shutdown`](Self::shutdown). Dropping it stops every query.
 pub struct CoreHandle {
     shared: Arc<Shared>,
-    stop: CancellationToken,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    engine: QueryEngine,
 }
 
 impl CoreHandle {
     /// The current state of one query, if the core knows it.
     pub fn snapshot(&self, key: &QueryKey) -> Option<QuerySnapshot> {
-        self.shared.snapshot(key)
+        self.engine.snapshot(key)
     }
 
     /// Every query's current state, ordered by key.
     pub fn snapshots(&self) -> Vec<QuerySnapshot> {
-        self.shared.snapshots()
+        self.engine.snapshots()
+    }
+
+    /// A page shows `key`: the query starts (or keeps) polling, and its current state is
+    /// returned. Every call needs its [`unobserve`](Self::unobserve). A key that names no
+    /// seller query is a `BadRequest`.
+    pub fn observe(&self, key: &QueryKey) -> Result<QuerySnapshot, AppError> {
+        self.engine
+            .observe(key)
+            .map_err(|error| AppError::new(ErrorKind::BadRequest, error.to_string()))
+    }
+
+    /// A page stopped showing `key`. With no observer left (and not pinned) the query stops
+    /// polling and is dropped after its gc time. Whether `key` was observed.
+    pub fn unobserve(&self, key: &QueryKey) -> bool {
+        self.engine.unobserve(key)
+    }
+
+    /// Every known query's diagnostics, ordered by key.
+    pub fn diagnostics(&self) -> Vec<QueryDiagnostics> {
+        self.engine.diagnostics()
     }
 
     pub fn connectivity(&self) -> Connectivity {
-        self.shared.connectivity()
+        self.engine.connectivity()
     }
 
     /// The server's count of pending orders (not the number of loaded rows), once known.
@@ -181,42 +210,44 @@ impl CoreHandle {
         self.shared.pending_total()
     }
 
-    /// Fetches every polled query under `prefix` now, unless it has a request in flight.
+    /// Fetches every running query under `prefix` now, unless it has a request in flight.
     /// Returns how many queries were asked.
     pub fn refetch(&self, prefix: &QueryKey) -> usize {
-        self.shared.send_under(prefix, &Command::Refetch)
+        self.engine.refetch(prefix)
     }
 
-    /// Marks every polled query under `prefix` outdated: each fetches again with a request
+    /// Marks every running query under `prefix` outdated: each fetches again with a request
     /// that starts now, and an answer to an earlier request is discarded.
     pub fn invalidate(&self, prefix: &QueryKey) -> usize {
-        self.shared.send_under(prefix, &Command::Invalidate)
+        self.engine.invalidate(prefix)
     }
 
     /// The app window gained focus: refetch the queries whose focus policy says so.
     pub fn focus(&self) {
-        self.shared.broadcast(&Command::Focus);
+        self.engine.focus();
     }
 
-    /// The shell reports whether the window is shown. Polling does not depend on it: alerts
-    /// and the tray count go on while the window is hidden.
+    /// The shell reports whether the window is shown. With the design's policies polling
+    /// does not depend on it: alerts and the tray count go on while the window is hidden.
     pub fn set_window_visible(&self, visible: bool) {
         self.shared.set_window_visible(visible);
+        self.engine.set_visible(visible);
     }
 
     pub fn window_visible(&self) -> bool {
         self.shared.window_visible()
     }
 
-    /// Confirms a pending order, then refreshes the pending orders and the dashboard.
+    /// Confirms a pending order, then invalidates what it changed.
     pub async fn confirm(&self, order_id: &str) -> Result<Order, AppError> {
         let key = idempotency_key();
         let shared = &self.shared;
-        self.act(shared.source.confirm(order_id, &key)).await
+        self.act(order_id, shared.source.confirm(order_id, &key))
+            .await
     }
 
-    /// Cancels an order that has not shipped, then refreshes the pending orders and the
-    /// dashboard.
+    /// Cancels an order that has not shipped, telling the buyer `reason`, then invalidates
+    /// what it changed.
     pub async fn cancel(&self, order_id: &str, reason: &str) -> Result<Order, AppError> {
         let reason = reason.trim();
         if reason.is_empty() {
@@ -227,42 +258,40 @@ impl CoreHandle {
         }
         let key = idempotency_key();
         let shared = &self.shared;
-        self.act(shared.source.cancel(order_id, reason, &key)).await
+        self.act(order_id, shared.source.cancel(order_id, reason, &key))
+            .await
     }
 
     async fn act(
         &self,
+        order_id: &str,
         action: impl Future<Output = Result<Order, SourceError>>,
     ) -> Result<Order, AppError> {
         let order = tokio::time::timeout(self.shared.policies.action_timeout, action)
             .await
             .unwrap_or(Err(SourceError::Timeout))?;
         // Requests that start from here on see the change; earlier ones are discarded.
-        self.invalidate(&QueryKey::pending_orders());
-        self.invalidate(&QueryKey::dashboard());
+        let (pending, dashboard, detail) = (
+            QueryKey::pending_orders(),
+            QueryKey::dashboard(),
+            QueryKey::order(order_id),
+        );
+        let details = QueryKey::new(["seller", "sales", "byId"]);
+        let sales = QueryKey::sales_prefix();
+        self.engine.invalidate_where(|key| {
+            *key == pending
+                || *key == dashboard
+                || *key == detail
+                || (key.starts_with(&sales) && !key.starts_with(&details))
+        });
         Ok(order)
     }
 
     /// Stops every task and waits for them (at most [`SHUTDOWN_TIMEOUT`], then aborts),
     /// then closes the store.
     pub async fn shutdown(&self) {
-        self.stop.cancel();
-        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(PoisonError::into_inner));
-        let aborts: Vec<_> = tasks.iter().map(JoinHandle::abort_handle).collect();
-        if tokio::time::timeout(SHUTDOWN_TIMEOUT, futures::future::join_all(tasks))
-            .await
-            .is_err()
-        {
-            tracing::warn!("core tasks did not stop in time; aborting them");
-            aborts.iter().for_each(tokio::task::AbortHandle::abort);
-        }
+        self.engine.shutdown(SHUTDOWN_TIMEOUT).await;
         self.shared.store.close().await;
-    }
-}
-
-impl Drop for CoreHandle {
-    fn drop(&mut self) {
-        self.stop.cancel();
     }
 }
 

@@ -4,18 +4,16 @@
 //! reports every change as a [`CoreEvent`] through the [`EventSink`] it is started with.
 //!
 //! Layout: [`Source`] is the marketplace boundary ([`HttpSource`] speaks the reference
-//! contract); [`Policies`] hold every query's timing; one poller task per query
-//! (`poller.rs`) fetches, retries and reports; [`Store`] persists ([`SqliteStore`] on disk,
-//! [`MemoryStore`] in memory); the notifier and connectivity modules hold the two small
-//! state machines.
+//! contract); the generic engine (`sellerdash-query`) runs the queries; `queries.rs` names
+//! the seller keys and the source call of each; [`Policies`] hold every query's timing;
+//! [`Store`] persists ([`SqliteStore`] on disk, [`MemoryStore`] in memory) and is the
+//! engine's persistence hook; the notifier detects new pending orders.
 
 mod cache;
-mod connectivity;
 mod handle;
 mod http;
 mod notifier;
 mod policy;
-mod poller;
 mod queries;
 mod shared;
 mod source;
@@ -24,12 +22,13 @@ mod store;
 pub use cache::{CACHE_FILE, SqliteStore, account_scope};
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};
-pub use policy::{FocusPolicy, Policies, QueryPolicy};
+pub use policy::{FocusPolicy, Policies, QueryPolicy, SalesIntervals};
+pub use queries::SalesActivity;
 pub use shared::EventSink;
 pub use source::{Source, SourceError, SourceResult};
 pub use store::{CachedQuery, MemoryStore, Store, StoreError};
 
 pub use sellerdash_state::{
-    AppError, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryKey, QuerySnapshot,
-    QueryStatus,
+    AppError, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryDiagnostics, QueryKey,
+    QuerySnapshot, QueryStatus,
 };

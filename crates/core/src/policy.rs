@@ -1,10 +1,16 @@
-//! Query policies as data: how long a key's data stays fresh, how often it is polled, how
-//! failures are retried and when a window focus refetches it. The defaults are the design's
-//! table; [`Policies::scaled`] shrinks every duration for tests against a real server.
+//! The seller queries' policies as data, all in one place: how long a key's data stays
+//! fresh, how often it is polled (the sales lists adaptively), how failures are retried,
+//! when a focus or a reconnect refetches it and when it is dropped. The defaults are the
+//! design's table; [`Policies::scaled`] shrinks every duration for tests against a real
+//! server; [`Policies::policy`] turns a key's entry into the engine's [`Policy`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use sellerdash_query::{FocusRefetch, Policy, RefetchInterval, RetryDelay};
 use sellerdash_state::QueryKey;
+
+use crate::queries::{SalesActivity, SellerQuery};
 
 /// Whether a window focus refetches a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +41,10 @@ pub struct QueryPolicy {
     /// An unobserved, unpinned query is dropped after this long.
     pub gc_time: Duration,
     pub focus: FocusPolicy,
+    /// Keep polling while the window is hidden (the design: always).
+    pub background: bool,
+    /// Refetch at once when the marketplace answers again after failing.
+    pub reconnect: bool,
 }
 
 impl QueryPolicy {
@@ -54,6 +64,8 @@ impl QueryPolicy {
             request_timeout: Duration::from_secs(10),
             gc_time: Duration::from_secs(gc_secs),
             focus,
+            background: true,
+            reconnect: true,
         }
     }
 
@@ -81,7 +93,50 @@ impl QueryPolicy {
             retry_cap: scale(self.retry_cap),
             request_timeout: scale(self.request_timeout),
             gc_time: scale(self.gc_time),
-            focus: self.focus,
+            ..*self
+        }
+    }
+
+    /// The engine's policy polling at `interval`.
+    fn engine(&self, refetch_interval: RefetchInterval) -> Policy {
+        Policy {
+            stale_time: self.stale_time,
+            gc_time: self.gc_time,
+            refetch_interval,
+            background_refetch: self.background,
+            focus: match self.focus {
+                FocusPolicy::Always => FocusRefetch::Always,
+                FocusPolicy::WhenStale => FocusRefetch::WhenStale,
+                FocusPolicy::Never => FocusRefetch::Never,
+            },
+            reconnect_refetch: self.reconnect,
+            retries: self.retries,
+            retry_delay: RetryDelay::Exponential {
+                base: self.retry_base,
+                cap: self.retry_cap,
+            },
+            request_timeout: self.request_timeout,
+        }
+    }
+}
+
+/// The sales lists' adaptive interval: the statuses a list holds choose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SalesIntervals {
+    /// Any processing, shipped or in-transit order.
+    pub moving: Duration,
+    /// Else any pending or confirmed order.
+    pub waiting: Duration,
+    /// Else (only settled orders, or none).
+    pub settled: Duration,
+}
+
+impl SalesIntervals {
+    pub fn for_activity(&self, activity: SalesActivity) -> Duration {
+        match activity {
+            SalesActivity::Moving => self.moving,
+            SalesActivity::Waiting => self.waiting,
+            SalesActivity::Settled => self.settled,
         }
     }
 }
@@ -93,8 +148,10 @@ pub struct Policies {
     pub dashboard: QueryPolicy,
     /// `seller/orders/pending`.
     pub pending_orders: QueryPolicy,
-    /// `seller/sales/{status?}` (its adaptive interval starts from this one).
+    /// `seller/sales/{status?}`; its `refetch_interval` applies before the first answer,
+    /// then [`Policies::sales_intervals`] by the list's statuses.
     pub sales: QueryPolicy,
+    pub sales_intervals: SalesIntervals,
     /// `seller/sales/byId/{id}`.
     pub order_detail: QueryPolicy,
     /// `seller/payouts/stats`.
@@ -113,6 +170,11 @@ impl Default for Policies {
             dashboard: QueryPolicy::design(5, 5, 600, 3, Always),
             pending_orders: QueryPolicy::design(3, 5, 600, 3, Always),
             sales: QueryPolicy::design(5, 15, 600, 3, WhenStale),
+            sales_intervals: SalesIntervals {
+                moving: Duration::from_secs(5),
+                waiting: Duration::from_secs(15),
+                settled: Duration::from_secs(60),
+            },
             order_detail: QueryPolicy::design(2, 3, 300, 2, WhenStale),
             payout_stats: QueryPolicy::design(5, 10, 600, 3, Always),
             payout_history: QueryPolicy::design(5, 10, 600, 3, Always),
@@ -136,21 +198,41 @@ impl Policies {
         }
     }
 
+    /// The engine's policy for a seller key; `None` for a key that names no seller query.
+    pub fn policy(&self, key: &QueryKey) -> Option<Policy> {
+        let query = SellerQuery::parse(key)?;
+        let entry = self.for_key(key);
+        let interval = if matches!(query, SellerQuery::Sales(_)) {
+            let (first, intervals) = (entry.refetch_interval, self.sales_intervals);
+            RefetchInterval::Dynamic(Arc::new(move |data| {
+                Some(data.map_or(first, |page| {
+                    intervals.for_activity(SalesActivity::of_page(page))
+                }))
+            }))
+        } else {
+            RefetchInterval::Fixed(entry.refetch_interval)
+        };
+        Some(entry.engine(interval))
+    }
+
     /// Every duration multiplied by `factor`: `Policies::default().scaled(0.01)` polls the
     /// dashboard every 50 ms.
     pub fn scaled(&self, factor: f64) -> Self {
+        let ok = factor.is_finite() && factor > 0.0 && factor <= 1e6;
+        let scale = |d: Duration| if ok { d.mul_f64(factor) } else { d };
         Self {
+            sales_intervals: SalesIntervals {
+                moving: scale(self.sales_intervals.moving),
+                waiting: scale(self.sales_intervals.waiting),
+                settled: scale(self.sales_intervals.settled),
+            },
             dashboard: self.dashboard.scaled(factor),
             pending_orders: self.pending_orders.scaled(factor),
             sales: self.sales.scaled(factor),
             order_detail: self.order_detail.scaled(factor),
             payout_stats: self.payout_stats.scaled(factor),
             payout_history: self.payout_history.scaled(factor),
-            action_timeout: if factor.is_finite() && factor > 0.0 && factor <= 1e6 {
-                self.action_timeout.mul_f64(factor)
-            } else {
-                self.action_timeout
-            },
+            action_timeout: scale(self.action_timeout),
         }
     }
 }

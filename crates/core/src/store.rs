@@ -7,17 +7,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use futures::future::{self, BoxFuture};
+use sellerdash_query::Persist;
 use sellerdash_state::QueryKey;
 
-/// One cached query answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CachedQuery {
-    pub key: QueryKey,
-    /// The answer as JSON of the key's contract type.
-    pub data: serde_json::Value,
-    /// When the answer was fetched from the marketplace.
-    pub fetched_at: DateTime<Utc>,
-}
+pub use sellerdash_query::CachedQuery;
 
 /// A store operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +42,19 @@ pub trait Store: Send + Sync + 'static {
     /// Flushes and releases the store; the default does nothing.
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(future::ready(()))
+    }
+}
+
+/// The engine's persistence hook over a [`Store`]: a failed save is logged, not fatal.
+pub(crate) struct StorePersist(pub Arc<dyn Store>);
+
+impl Persist for StorePersist {
+    fn save<'a>(&'a self, entry: &'a CachedQuery) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if let Err(error) = self.0.save_query(entry).await {
+                tracing::warn!(%error, key = %entry.key, "cannot cache an answer");
+            }
+        })
     }
 }
 
