@@ -145,26 +145,41 @@ fn schedule_name(schedule: PayoutSchedule) -> &'static str {
     }
 }
 
-/// Waits for Ctrl-C or, on Unix, SIGTERM (systemd, `docker stop`) and names the one that came.
-async fn shutdown_signal() -> anyhow::Result<&'static str> {
+/// Ctrl-C and, on Unix, SIGTERM (systemd, `docker stop`). Made before the server starts, so
+/// that a SIGTERM sent as soon as it prints its address is already caught.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
-        tokio::select! {
-            ctrl_c = tokio::signal::ctrl_c() => {
-                ctrl_c.context("waiting for Ctrl-C")?;
-                Ok("Ctrl-C")
-            }
-            _ = term.recv() => Ok("SIGTERM"),
-        }
+    term: tokio::signal::unix::Signal,
+}
+
+impl ShutdownSignals {
+    fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .context("listening for SIGTERM")?,
+        })
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c()
-            .await
-            .context("waiting for Ctrl-C")?;
-        Ok("Ctrl-C")
+
+    /// Waits for one of them and names it.
+    async fn wait(&mut self) -> anyhow::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                ctrl_c = tokio::signal::ctrl_c() => {
+                    ctrl_c.context("waiting for Ctrl-C")?;
+                    Ok("Ctrl-C")
+                }
+                _ = self.term.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .context("waiting for Ctrl-C")?;
+            Ok("Ctrl-C")
+        }
     }
 }
 
@@ -187,6 +202,7 @@ async fn main() -> anyhow::Result<()> {
             advance_after,
             admin_token,
         } => {
+            let mut signals = ShutdownSignals::new()?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("binding {bind}"))?;
@@ -217,7 +233,7 @@ async fn main() -> anyhow::Result<()> {
                     println!("admin token: {}", demo::DEMO_ADMIN_TOKEN);
                 }
             }
-            let signal = shutdown_signal().await?;
+            let signal = signals.wait().await?;
             eprintln!("{signal}: shutting down");
             server.shutdown().await;
         }
