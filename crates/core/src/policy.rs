@@ -41,6 +41,8 @@ pub struct QueryPolicy {
     /// An unobserved, unpinned query is dropped after this long.
     pub gc_time: Duration,
     pub focus: FocusPolicy,
+    /// A focus refetches only when the last request started at least this long ago.
+    pub focus_throttle: Duration,
     /// Keep polling while the window is hidden (the design: always).
     pub background: bool,
     /// Refetch at once when the marketplace answers again after failing.
@@ -64,6 +66,7 @@ impl QueryPolicy {
             request_timeout: Duration::from_secs(10),
             gc_time: Duration::from_secs(gc_secs),
             focus,
+            focus_throttle: Duration::from_secs(1),
             background: true,
             reconnect: true,
         }
@@ -93,6 +96,7 @@ impl QueryPolicy {
             retry_cap: scale(self.retry_cap),
             request_timeout: scale(self.request_timeout),
             gc_time: scale(self.gc_time),
+            focus_throttle: scale(self.focus_throttle),
             ..*self
         }
     }
@@ -109,6 +113,7 @@ impl QueryPolicy {
                 FocusPolicy::WhenStale => FocusRefetch::WhenStale,
                 FocusPolicy::Never => FocusRefetch::Never,
             },
+            focus_throttle: self.focus_throttle,
             reconnect_refetch: self.reconnect,
             retries: self.retries,
             retry_delay: RetryDelay::Exponential {

@@ -101,6 +101,9 @@ pub struct Policy {
     /// Keep polling while the window is hidden.
     pub background_refetch: bool,
     pub focus: FocusRefetch,
+    /// A focus refetches only when the last request started at least this long ago, so a
+    /// burst of focus events costs one request.
+    pub focus_throttle: Duration,
     /// Refetch at once when the remote answers again after failing.
     pub reconnect_refetch: bool,
     /// Retries after a retryable failure before the query is in error.
@@ -126,6 +129,7 @@ impl Policy {
             refetch_interval: RefetchInterval::Fixed(interval),
             background_refetch: true,
             focus: FocusRefetch::WhenStale,
+            focus_throttle: Duration::from_secs(1),
             reconnect_refetch: true,
             retries,
             retry_delay: RetryDelay::Exponential {

@@ -176,11 +176,15 @@ impl QueryTask {
     }
 
     fn wants_focus_refetch(&self) -> bool {
-        match self.policy.focus {
-            FocusRefetch::Always => true,
-            FocusRefetch::Never => false,
-            FocusRefetch::WhenStale => self.is_stale(),
-        }
+        let throttled = self
+            .last_start
+            .is_some_and(|at| at.elapsed() < self.policy.focus_throttle);
+        !throttled
+            && match self.policy.focus {
+                FocusRefetch::Always => true,
+                FocusRefetch::Never => false,
+                FocusRefetch::WhenStale => self.is_stale(),
+            }
     }
 
     fn activate(&mut self) {

@@ -11,7 +11,7 @@ use futures::future::BoxFuture;
 use sellerdash_api::{
     Currency, Customer, DashboardQuery, DashboardStats, Delivery, DeliveryStatus, Money, Order,
     OrderPage, OrderQuery, OrderStatus, OrderSummary, Payment, PaymentMethod, PaymentStatus,
-    PayoutHistory, PayoutHistoryQuery, PayoutStats, Period,
+    PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats, Period,
 };
 use sellerdash_core::{CoreEvent, Source, SourceError, SourceResult};
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -21,6 +21,10 @@ use tokio::time::Instant;
 pub enum Call {
     Dashboard,
     Pending,
+    Sales,
+    Order,
+    PayoutStats,
+    PayoutHistory,
     Confirm,
     Cancel,
 }
@@ -35,6 +39,8 @@ struct State {
     failing_call: Option<Call>,
     delay: Duration,
     calls: Vec<(Call, Duration)>,
+    /// Sales calls by status filter ("" for every status), order calls by id.
+    detailed: Vec<(Call, String, Duration)>,
     dashboard_serial: u64,
 }
 
@@ -170,6 +176,23 @@ impl FakeSource {
         })
     }
 
+    /// Start times of the calls of one kind with one detail (a status filter, an id).
+    pub fn calls_for(&self, call: Call, detail: &str) -> Vec<f64> {
+        self.with(|s| {
+            s.detailed
+                .iter()
+                .filter(|(c, d, _)| *c == call && d == detail)
+                .map(|(_, _, t)| t.as_secs_f64())
+                .collect()
+        })
+    }
+
+    fn begin_detailed(&self, call: Call, detail: &str) -> (Option<SourceError>, Duration) {
+        let now = self.start.elapsed();
+        self.with(|s| s.detailed.push((call, detail.to_owned(), now)));
+        self.begin(call)
+    }
+
     fn begin(&self, call: Call) -> (Option<SourceError>, Duration) {
         let now = self.start.elapsed();
         self.with(|s| {
@@ -198,10 +221,17 @@ impl FakeSource {
     }
 
     async fn answer<T>(&self, call: Call, make: impl FnOnce() -> T) -> SourceResult<T> {
-        let (error, delay) = self.begin(call);
+        self.answer_with(self.begin(call), || Ok(make())).await
+    }
+
+    async fn answer_with<T>(
+        &self,
+        (error, delay): (Option<SourceError>, Duration),
+        make: impl FnOnce() -> SourceResult<T>,
+    ) -> SourceResult<T> {
         let answer = match error {
             Some(error) => Err(error),
-            None => Ok(make()),
+            None => make(),
         };
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -226,8 +256,25 @@ impl FakeSource {
 }
 
 impl Source for FakeSource {
-    fn list_orders<'a>(&'a self, _query: &'a OrderQuery) -> BoxFuture<'a, SourceResult<OrderPage>> {
-        Box::pin(async { Ok(self.pending_page()) })
+    fn list_orders<'a>(&'a self, query: &'a OrderQuery) -> BoxFuture<'a, SourceResult<OrderPage>> {
+        let filter = query.status.clone().unwrap_or_default();
+        let begun = self.begin_detailed(Call::Sales, &filter);
+        let statuses = query.statuses().unwrap();
+        Box::pin(self.answer_with(begun, move || {
+            let orders: Vec<_> = self.with(|s| {
+                s.pending
+                    .iter()
+                    .filter(|o| statuses.is_empty() || statuses.contains(&o.status))
+                    .cloned()
+                    .collect()
+            });
+            Ok(OrderPage {
+                total: orders.len() as u64,
+                orders,
+                page: 1,
+                per_page: OrderQuery::MAX_PER_PAGE,
+            })
+        }))
     }
 
     fn pending_orders(&self, _page: u32, _per_page: u32) -> BoxFuture<'_, SourceResult<OrderPage>> {
@@ -235,7 +282,11 @@ impl Source for FakeSource {
     }
 
     fn get_order<'a>(&'a self, id: &'a str) -> BoxFuture<'a, SourceResult<Order>> {
-        Box::pin(async move { Err(SourceError::NotFound(id.to_owned())) })
+        let begun = self.begin_detailed(Call::Order, id);
+        Box::pin(self.answer_with(begun, move || {
+            self.with(|s| s.pending.iter().find(|o| o.id == id).map(order_from))
+                .ok_or(SourceError::NotFound(id.to_owned()))
+        }))
     }
 
     fn dashboard_stats(
@@ -253,14 +304,23 @@ impl Source for FakeSource {
     }
 
     fn payout_stats(&self) -> BoxFuture<'_, SourceResult<PayoutStats>> {
-        Box::pin(async { Err(SourceError::NotFound("payouts".into())) })
+        Box::pin(self.answer(Call::PayoutStats, || PayoutStats {
+            available: Money::new(1000, Currency::EUR),
+            pending: Money::new(500, Currency::EUR),
+            next_payout_date: at(0).date_naive(),
+            schedule: PayoutSchedule::Weekly,
+            lifetime_paid: Money::new(9000, Currency::EUR),
+        }))
     }
 
     fn payout_history(
         &self,
         _query: PayoutHistoryQuery,
     ) -> BoxFuture<'_, SourceResult<PayoutHistory>> {
-        Box::pin(async { Err(SourceError::NotFound("payouts".into())) })
+        Box::pin(self.answer(Call::PayoutHistory, || PayoutHistory {
+            payouts: Vec::new(),
+            total_paid: Money::zero(Currency::EUR),
+        }))
     }
 
     fn confirm<'a>(&'a self, id: &'a str, _key: &'a str) -> BoxFuture<'a, SourceResult<Order>> {
