@@ -29,6 +29,10 @@ pub enum AppError {
     /// The body is not `application/json` (answered 415 with code `bad_request`).
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The request took longer than the server's deadline (answered 408 with code
+    /// `bad_request`).
+    #[error("the request took longer than {} s; send the whole request promptly", .0.as_secs())]
+    Timeout(std::time::Duration),
     /// The path exists but not with this method (answered 405 with code `bad_request`).
     #[error("method {0} is not allowed here")]
     MethodNotAllowed(Method),
@@ -51,6 +55,12 @@ impl AppError {
                 return (
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     ApiError::new(ErrorCode::BadRequest, m.clone()),
+                );
+            }
+            Self::Timeout(_) => {
+                return (
+                    StatusCode::REQUEST_TIMEOUT,
+                    ApiError::new(ErrorCode::BadRequest, self.to_string()),
                 );
             }
             Self::MethodNotAllowed(_) => {

@@ -37,6 +37,7 @@ mod routes;
 pub mod simulator;
 mod state;
 pub mod store;
+mod timeout;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use error::AppError;
 pub use lifecycle::{Shipment, Step};
-pub use routes::{MAX_BODY_BYTES, app};
+pub use routes::{MAX_BODY_BYTES, REQUEST_TIMEOUT, app, app_with_timeout};
 pub use simulator::SimulatorConfig;
 pub use state::AppState;
 pub use store::Store;

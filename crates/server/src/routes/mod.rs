@@ -24,12 +24,20 @@ use crate::idempotency;
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
+use crate::timeout;
+pub use crate::timeout::REQUEST_TIMEOUT;
 
 /// The largest request body accepted (413 above).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// The seller API router over `state`.
+/// The seller API router over `state`, with the [`REQUEST_TIMEOUT`] deadline.
 pub fn app(state: AppState) -> Router {
+    app_with_timeout(state, REQUEST_TIMEOUT)
+}
+
+/// The seller API router over `state` whose requests (body read included) must finish
+/// within `deadline`, else 408.
+pub fn app_with_timeout(state: AppState, deadline: Duration) -> Router {
     let order = format!("{}/{{id}}", paths::ORDERS);
     let admin_order = format!("{}/{{id}}", paths::ADMIN_ORDERS);
     let mutations = Router::new()
@@ -64,11 +72,11 @@ pub fn app(state: AppState) -> Router {
             paths::ADMIN_SELLERS,
             post(sellers::create_seller).get(sellers::list_sellers),
         )
-
         .merge(mutations)
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(deadline, timeout::layer))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(
             TraceLayer::new_for_http()

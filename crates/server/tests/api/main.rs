@@ -18,4 +18,5 @@ mod sellers;
 mod signals;
 mod simulator;
 mod tenancy;
+mod timeouts;
 mod validation;
