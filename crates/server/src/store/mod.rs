@@ -9,6 +9,7 @@
 
 mod codec;
 mod idempotency;
+mod open;
 mod order_read;
 mod order_write;
 mod payouts;
@@ -17,7 +18,7 @@ mod seller_write;
 mod sellers;
 mod stats;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -48,6 +49,9 @@ pub enum Error {
     /// The change is not allowed in the row's current state.
     #[error("{0}")]
     Conflict(String),
+    /// The database file cannot be opened (or created) at `path`.
+    #[error("cannot open the database {}: {reason}", path.display())]
+    Open { path: PathBuf, reason: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
@@ -68,6 +72,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if missing) the SQLite file at `path` and migrates it.
     pub async fn open(path: &Path) -> Result<Store> {
+        open::check_path(path, false)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -78,7 +83,8 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(|err| open::sqlite_error(path, err))?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
     }

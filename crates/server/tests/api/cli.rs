@@ -91,3 +91,26 @@ async fn sellers_add_prints_a_working_token() {
     assert_eq!(dash["revenue"]["currency"], "EUR");
     t.server.shutdown().await;
 }
+
+#[test]
+fn a_bad_database_path_is_named_once_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/x.sqlite");
+    let dir_arg = dir.path().to_str().unwrap();
+    for (db, reason) in [
+        (dir_arg, "is a directory"),
+        (missing.to_str().unwrap(), "does not exist"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sellerdash-server"))
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--db", db])
+            .env("RUST_LOG", "warn")
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.matches(db).count(), 1, "{stderr}");
+        assert_eq!(stderr.matches(reason).count(), 1, "{stderr}");
+        assert!(!stderr.contains("unable to open database file"), "{stderr}");
+    }
+}
