@@ -1,6 +1,7 @@
 //! The `sellerdash-server` binary: `serve` runs the seller API (optionally with the demo
 //! store and the simulator) until Ctrl-C or SIGTERM; `sellers add` / `sellers list` manage the seller
-//! accounts of a database; `tokens` prints the demo tokens of a database.
+//! accounts of a database; `tokens` prints the demo tokens of a
+//! database (read only).
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -52,7 +53,8 @@ enum Command {
         #[command(subcommand)]
         command: SellersCommand,
     },
-    /// Print the demo seller tokens of a database and the demo admin token.
+    /// Print the seller tokens a database holds in clear (the demo sellers') and, for the
+    /// demo store, the demo admin token. Only reads the database.
     Tokens {
         #[arg(long)]
         db: PathBuf,
@@ -118,8 +120,7 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
             );
         }
         SellersCommand::List { db } => {
-            anyhow::ensure!(db.exists(), "no database at {}", db.display());
-            let store = Store::open(&db).await.context("opening the database")?;
+            let store = Store::open_read_only(&db).await?;
             let sellers = store.sellers().await;
             store.close().await;
             for seller in sellers? {
@@ -133,6 +134,46 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// Prints the seller tokens a database holds in clear (the demo sellers') and, for the demo
+/// store only, the demo admin token. Only reads: a missing file or one that is not a seller
+/// API database is an error, and nothing is created or migrated.
+async fn tokens(db: &std::path::Path) -> anyhow::Result<()> {
+    let store = Store::open_read_only(db).await?;
+    let sellers = store.sellers().await;
+    store.close().await;
+    let sellers = sellers?;
+    let is_demo = sellers.iter().any(|s| {
+        s.id == demo::DEMO_SELLER_ID && s.token.as_deref() == Some(demo::DEMO_SELLER_TOKEN)
+    });
+    for seller in &sellers {
+        match &seller.token {
+            Some(token) => println!(
+                "seller {} ({}, {}): token {token}",
+                seller.id, seller.name, seller.currency
+            ),
+            None => println!(
+                "seller {} ({}, {}): token kept only as a digest",
+                seller.id, seller.name, seller.currency
+            ),
+        }
+    }
+    if sellers.is_empty() {
+        println!("no sellers yet");
+    }
+    if is_demo {
+        println!(
+            "admin token (demo store; valid unless the server runs with --admin-token): {}",
+            demo::DEMO_ADMIN_TOKEN
+        );
+    } else {
+        println!(
+            "admin token: not in the database; it is the --admin-token or \
+             SELLERDASH_ADMIN_TOKEN the server runs with"
+        );
     }
     Ok(())
 }
@@ -238,27 +279,7 @@ async fn main() -> anyhow::Result<()> {
             server.shutdown().await;
         }
         Command::Sellers { command } => sellers(command).await?,
-        Command::Tokens { db } => {
-            anyhow::ensure!(db.exists(), "no database at {}", db.display());
-            let store = Store::open(&db).await.context("opening the database")?;
-            for seller in store.sellers().await? {
-                match seller.token {
-                    Some(token) => println!(
-                        "seller {} ({}, {}): token {token}",
-                        seller.id, seller.name, seller.currency
-                    ),
-                    None => println!(
-                        "seller {} ({}, {}): token kept only as a digest",
-                        seller.id, seller.name, seller.currency
-                    ),
-                }
-            }
-            println!(
-                "admin token (demo default; --admin-token overrides): {}",
-                demo::DEMO_ADMIN_TOKEN
-            );
-            store.close().await;
-        }
+        Command::Tokens { db } => tokens(&db).await?,
     }
     Ok(())
 }

@@ -89,6 +89,42 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Opens an existing database at `path` for reading only: no file is created, no
+    /// migration runs, and a file without the seller API's tables is an [`Error::Open`].
+    /// For the commands that only look (`tokens`, `sellers list`).
+    pub async fn open_read_only(path: &Path) -> Result<Store> {
+        open::check_path(path, true)?;
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|err| open::sqlite_error(path, err))?;
+        let tables: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sellers'",
+        )
+        .fetch_one(&pool)
+        .await;
+        match tables {
+            Ok(1) => Ok(Store { pool }),
+            Ok(_) => {
+                pool.close().await;
+                Err(open::failed(
+                    path,
+                    "not a seller API database (no sellers table); `serve` or `sellers add` creates one",
+                ))
+            }
+            Err(err) => {
+                pool.close().await;
+                Err(open::sqlite_error(path, err))
+            }
+        }
+    }
+
     /// Closes every connection; the handle is unusable afterwards.
     pub async fn close(&self) {
         self.pool.close().await;

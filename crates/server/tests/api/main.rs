@@ -19,4 +19,5 @@ mod signals;
 mod simulator;
 mod tenancy;
 mod timeouts;
+mod tokens;
 mod validation;
