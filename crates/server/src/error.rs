@@ -9,6 +9,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sellerdash_api::{ApiError, ErrorCode};
 
+use crate::echo::clip;
 use crate::store;
 
 /// A failed request.
@@ -131,22 +132,10 @@ impl From<PathRejection> for AppError {
 
 /// The router's fallback: a JSON 404 for every unknown path.
 pub async fn unknown_route(method: Method, uri: Uri) -> AppError {
-    AppError::NotFound(format!("no route for {method} {}", uri.path()))
+    AppError::NotFound(format!("no route for {method} {}", clip(uri.path())))
 }
 
 /// The router's answer to a known path with a method it does not serve.
 pub async fn method_not_allowed(method: Method) -> AppError {
     AppError::MethodNotAllowed(method)
-}
-
-/// The most characters of a caller's value echoed back in an error message.
-pub const MAX_ECHO_CHARS: usize = 64;
-
-/// `text` cut to [`MAX_ECHO_CHARS`] characters (with `…` when cut), for echoing a caller's
-/// value (an unknown id, a bad field) without sending kilobytes of it back.
-pub fn clip(text: &str) -> String {
-    match text.char_indices().nth(MAX_ECHO_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
 }

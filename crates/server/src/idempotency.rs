@@ -14,7 +14,8 @@ use sellerdash_api::IDEMPOTENCY_KEY_HEADER;
 use sha2::{Digest, Sha256};
 
 use crate::auth::identify;
-use crate::error::{AppError, clip};
+use crate::echo::clip;
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{Claim, now};
 
@@ -63,7 +64,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         }
         Ok(Claim::Mismatch { request: first }) => {
             return AppError::BadRequest(format!(
-                "this {IDEMPOTENCY_KEY_HEADER} was already used for {first}"
+                "this {IDEMPOTENCY_KEY_HEADER} was already used for {}",
+                clip(&first)
             ))
             .into_response();
         }

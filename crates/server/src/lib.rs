@@ -26,6 +26,7 @@
 pub mod accounts;
 mod auth;
 pub mod demo;
+mod echo;
 mod error;
 mod extract;
 mod idempotency;

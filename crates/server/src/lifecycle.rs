@@ -99,6 +99,9 @@ pub fn plan(
 }
 
 fn cancel(order: &OrderState, note: String, reason: Option<String>) -> Result<Change, String> {
+    if order.status == OrderStatus::Cancelled {
+        return Err("this order is already cancelled".to_owned());
+    }
     if !order.status.can_cancel() {
         return Err(format!(
             "an order can be cancelled only before it ships; this one is {}",

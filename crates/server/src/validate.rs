@@ -5,7 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sellerdash_api::{CreateOrder, Customer, RecordVisits};
 
-use crate::error::{AppError, clip};
+use crate::echo::clip;
+use crate::error::AppError;
 use crate::store::MAX_QUANTITY;
 
 /// The most visits one `POST /admin/visits` may record.

@@ -9,6 +9,7 @@ use sellerdash_api::{
 };
 
 use crate::auth::SellerAuth;
+use crate::echo::clip;
 use crate::error::AppError;
 use crate::extract::{Json, Path, Query};
 use crate::ids;
@@ -80,7 +81,7 @@ pub async fn order(
 ) -> Reply<Order> {
     match state.store().order(&seller.id, &id).await? {
         Some(order) => Ok(Json(order)),
-        None => Err(AppError::NotFound(format!("no order {id:?}"))),
+        None => Err(AppError::NotFound(format!("no order {:?}", clip(&id)))),
     }
 }
 
@@ -111,9 +112,14 @@ pub async fn cancel(
 ) -> Reply<Order> {
     let reason = body.reason.trim();
     let chars = reason.chars().count();
-    if chars == 0 || chars > CancelOrder::MAX_REASON_CHARS {
+    if chars == 0 {
+        return Err(AppError::BadRequest(
+            "reason must not be blank; say why the order is cancelled".to_owned(),
+        ));
+    }
+    if chars > CancelOrder::MAX_REASON_CHARS {
         return Err(AppError::BadRequest(format!(
-            "reason must be 1 to {} characters, got {chars}",
+            "reason must be at most {} characters, got {chars}",
             CancelOrder::MAX_REASON_CHARS
         )));
     }

@@ -15,6 +15,7 @@ use super::codec::{name, parse, parse_ts_opt, ts};
 use super::order_read::load_order;
 use super::sellers::seller_in;
 use super::{Error, Result, Store};
+use crate::echo::clip;
 
 /// The most of one product a single order line may hold.
 pub const MAX_QUANTITY: u32 = 1000;
@@ -46,7 +47,7 @@ impl Store {
         create_order_in(&mut tx, new).await?;
         let order = load_order(&mut tx, None, &new.id).await?;
         tx.commit().await?;
-        order.ok_or_else(|| Error::NotFound(format!("no order {:?}", new.id)))
+        order.ok_or_else(|| Error::NotFound(format!("no order {:?}", clip(&new.id))))
     }
 
     /// Applies `step` to an order at time `at`, scoped to `seller_id` when given (a seller's
@@ -63,7 +64,7 @@ impl Store {
         apply_step_in(&mut tx, seller_id, order_id, step, at, shipment).await?;
         let order = load_order(&mut tx, seller_id, order_id).await?;
         tx.commit().await?;
-        order.ok_or_else(|| Error::NotFound(format!("no order {order_id:?}")))
+        order.ok_or_else(|| Error::NotFound(format!("no order {:?}", clip(order_id))))
     }
 
     /// The seller's orders in one of `statuses` last changed at or before `before`, oldest
@@ -115,7 +116,7 @@ pub(super) async fn create_order_in(conn: &mut SqliteConnection, new: &NewOrder)
     }
     let seller = seller_in(conn, &new.seller_id)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("no seller {:?}", new.seller_id)))?;
+        .ok_or_else(|| Error::NotFound(format!("no seller {:?}", clip(&new.seller_id))))?;
     let mut lines = Vec::with_capacity(new.items.len());
     let mut subtotal = Money::zero(seller.currency);
     let mut item_count = 0_i64;
@@ -123,7 +124,8 @@ pub(super) async fn create_order_in(conn: &mut SqliteConnection, new: &NewOrder)
         if item.quantity == 0 || item.quantity > MAX_QUANTITY {
             return Err(Error::Invalid(format!(
                 "quantity of {:?} must be 1 to {MAX_QUANTITY}, got {}",
-                item.product_id, item.quantity
+                clip(&item.product_id),
+                item.quantity
             )));
         }
         let product: Option<(String, String, i64)> = sqlx::query_as(
@@ -136,7 +138,8 @@ pub(super) async fn create_order_in(conn: &mut SqliteConnection, new: &NewOrder)
         let Some((sku, product_name, price_minor)) = product else {
             return Err(Error::Invalid(format!(
                 "product {:?} is not one of seller {:?}'s products",
-                item.product_id, seller.id
+                clip(&item.product_id),
+                seller.id
             )));
         };
         let unit = Money::new(price_minor, seller.currency);
@@ -245,7 +248,7 @@ pub(super) async fn apply_step_in(
     .bind(seller_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let row = row.ok_or_else(|| Error::NotFound(format!("no order {order_id:?}")))?;
+    let row = row.ok_or_else(|| Error::NotFound(format!("no order {:?}", clip(order_id))))?;
     let state = OrderState {
         status: parse(&row.status)?,
         payment_status: parse(&row.payment_status)?,

@@ -8,6 +8,7 @@ use sqlx::SqliteConnection;
 use super::codec::{date, name, parse, parse_date, parse_ts, parse_ts_opt, to_u64, ts};
 use super::sellers::{Seller, seller_in};
 use super::{Error, Result, Store};
+use crate::echo::clip;
 
 /// The orders a payout takes: completed, paid, not paid out yet, completed by the cutoff.
 const PAYABLE: &str = "seller_id = ? AND status = 'completed' AND payment_status = 'paid' \
@@ -63,7 +64,7 @@ impl Store {
             Some(id) => {
                 seller_in(&mut tx, id)
                     .await?
-                    .ok_or_else(|| Error::NotFound(format!("no seller {id:?}")))?;
+                    .ok_or_else(|| Error::NotFound(format!("no seller {:?}", clip(id))))?;
                 vec![id.to_owned()]
             }
             None => {

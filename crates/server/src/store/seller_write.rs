@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::codec::{name, ts};
 use super::sellers::{NewProduct, Product, Seller, insert_product_in, seller_in};
 use super::{Error, Result, Store};
+use crate::echo::clip;
 
 /// A seller account to add; its token is given separately and never stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +100,7 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let seller = seller_in(&mut tx, seller_id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("no seller {seller_id:?}")))?;
+            .ok_or_else(|| Error::NotFound(format!("no seller {:?}", clip(seller_id))))?;
         let taken: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE seller_id = ? AND sku = ?")
                 .bind(seller_id)

@@ -8,6 +8,7 @@ use sqlx::SqliteConnection;
 use super::codec::{name, parse, parse_ts, ts};
 use super::seller_write::token_digest;
 use super::{Error, Result, Store};
+use crate::echo::clip;
 
 /// A seller account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +121,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let seller = seller_in(&mut conn, seller_id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("no seller {seller_id:?}")))?;
+            .ok_or_else(|| Error::NotFound(format!("no seller {:?}", clip(seller_id))))?;
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT id, sku, name, price_minor FROM products WHERE seller_id = ? ORDER BY id",
         )

@@ -8,6 +8,7 @@ use sqlx::SqliteConnection;
 use super::codec::{date, parse_ts, to_u64, ts};
 use super::sellers::{Seller, seller_in};
 use super::{Error, Result, Store};
+use crate::echo::clip;
 
 /// When a period that ends at `now` starts.
 pub fn period_start(period: Period, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -148,7 +149,7 @@ impl Store {
     pub async fn record_visits(&self, seller_id: &str, day: NaiveDate, count: u32) -> Result<()> {
         let mut tx = self.write_tx().await?;
         if seller_in(&mut tx, seller_id).await?.is_none() {
-            return Err(Error::NotFound(format!("no seller {seller_id:?}")));
+            return Err(Error::NotFound(format!("no seller {:?}", clip(seller_id))));
         }
         add_visits_in(&mut tx, seller_id, day, i64::from(count)).await?;
         tx.commit().await?;

@@ -11,6 +11,7 @@ mod errors;
 mod growth;
 mod idempotency;
 mod lifecycle;
+mod messages;
 mod metrics;
 mod seed;
 mod sellers;
