@@ -2,7 +2,9 @@
 //! `AppError {code, message}`, so the UI never matches on strings.
 
 use sellerdash_api::Order;
-use sellerdash_state::{AppError, Connectivity, ErrorKind, QueryKey, QuerySnapshot};
+use sellerdash_state::{
+    AppError, Connectivity, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
+};
 use tauri::State;
 
 use crate::Shell;
@@ -14,6 +16,25 @@ pub fn snapshot(key: QueryKey, shell: State<'_, Shell>) -> Result<QuerySnapshot,
         .core()
         .snapshot(&key)
         .ok_or_else(|| AppError::new(ErrorKind::NotFound, format!("no query {key}")))
+}
+
+/// A page starts showing a query: it polls from now on (until unobserved) and this is its
+/// current state.
+#[tauri::command]
+pub fn observe(key: QueryKey, shell: State<'_, Shell>) -> Result<QuerySnapshot, AppError> {
+    shell.core().observe(&key)
+}
+
+/// A page stops showing a query; unobserved and unpinned, it is dropped after its gc time.
+#[tauri::command]
+pub fn unobserve(key: QueryKey, shell: State<'_, Shell>) {
+    shell.core().unobserve(&key);
+}
+
+/// Every query's state, timings and request rates (the Diagnostics page).
+#[tauri::command]
+pub fn diagnostics(shell: State<'_, Shell>) -> Vec<QueryDiagnostics> {
+    shell.core().diagnostics()
 }
 
 /// Whether the marketplace answers.

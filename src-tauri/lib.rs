@@ -102,6 +102,9 @@ pub fn run_app<R: Runtime>(
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::snapshot,
+            commands::observe,
+            commands::unobserve,
+            commands::diagnostics,
             commands::connectivity,
             commands::refetch,
             commands::confirm_order,

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use sellerdash_api::{
-    AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, TransitionOrder, paths,
+    AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, PayoutStats, TransitionOrder,
+    paths,
 };
 use sellerdash_server::{Server, ServerConfig};
 
@@ -103,6 +104,18 @@ impl Marketplace {
 
     pub async fn pending(&self) -> anyhow::Result<OrderPage> {
         self.seller_get(paths::PENDING_ORDERS).await
+    }
+
+    /// The seller's orders, newest first, filtered by `?status=` when given.
+    pub async fn orders(&self, status: Option<&str>) -> anyhow::Result<OrderPage> {
+        let query = status
+            .map(|status| format!("?status={status}"))
+            .unwrap_or_default();
+        self.seller_get(&format!("{}{query}", paths::ORDERS)).await
+    }
+
+    pub async fn payout_stats(&self) -> anyhow::Result<PayoutStats> {
+        self.seller_get(paths::PAYOUT_STATS).await
     }
 
     async fn any_product_id(&self) -> anyhow::Result<String> {
