@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sellerdash_state::{Connectivity, QueryDiagnostics, QueryKey, QuerySnapshot, QueryStatus};
+use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -20,10 +21,14 @@ pub struct UnknownKey(pub QueryKey);
 
 /// Runs queries: one task per active key, sharing a fetcher, a persistence hook and a
 /// listener. Dropping it stops every task.
+///
+/// Its tasks run on the tokio runtime it was created in, so `observe` and `pin` may be
+/// called from any thread (a UI's main thread, say), inside a runtime or not.
 pub struct QueryEngine {
     registry: Arc<Registry>,
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    runtime: Option<Handle>,
 }
 
 impl QueryEngine {
@@ -38,6 +43,7 @@ impl QueryEngine {
             registry: Arc::new(Registry::new(fetcher, persist, listener, policies)),
             stop: CancellationToken::new(),
             tasks: Mutex::new(Vec::new()),
+            runtime: Handle::try_current().ok(),
         }
     }
 
@@ -127,10 +133,17 @@ impl QueryEngine {
                 self.stop.child_token(),
                 entry.active(),
             );
-            let handle = tokio::spawn(task.run());
-            let mut tasks = lock(&self.tasks);
-            tasks.retain(|t| !t.is_finished());
-            tasks.push(handle);
+            match self.runtime.clone().or_else(|| Handle::try_current().ok()) {
+                Some(runtime) => {
+                    let handle = runtime.spawn(task.run());
+                    let mut tasks = lock(&self.tasks);
+                    tasks.retain(|t| !t.is_finished());
+                    tasks.push(handle);
+                }
+                None => {
+                    tracing::error!(%key, "no tokio runtime to poll on; the engine was created outside one")
+                }
+            }
         }
         Ok(entry.snapshot.clone())
     }
