@@ -348,3 +348,23 @@ async fn confirm_during_a_slow_list_request_never_shows_the_order_pending_again(
     let order: sellerdash_api::Order = core.snapshot(&detail).unwrap().decode().unwrap().unwrap();
     assert_eq!(order.status, OrderStatus::Confirmed);
 }
+
+#[tokio::test(start_paused = true)]
+async fn reconnect_refetches_the_observed_queries_too() {
+    let t0 = Instant::now();
+    let source = shop();
+    source.fail_between(5.0, 5.5, SourceError::Network("refused".into()));
+    let (core, _events) = start(&source).await;
+    let key = QueryKey::payout_stats();
+    core.observe(&key).unwrap();
+    until(t0, 6.5).await;
+    // Dashboard and pending fail at 5 s and retry at 6 s: the first success is a reconnect,
+    // and the payouts (next due at 10 s) refetch at once.
+    assert_eq!(source.calls(Call::PayoutStats), [0.0, 6.0]);
+    assert!(matches!(
+        core.connectivity(),
+        sellerdash_core::Connectivity::Online { .. }
+    ));
+    until(t0, 16.5).await;
+    assert_eq!(source.calls(Call::PayoutStats), [0.0, 6.0, 16.0]);
+}
