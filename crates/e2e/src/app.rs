@@ -168,12 +168,25 @@ impl App {
         .await
     }
 
+    /// Clicks the element matching `css` once it is there. A page re-renders live, so an
+    /// element found an instant ago may be replaced before the click lands: that is retried.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.wait_for(css, Duration::from_secs(10))
-            .await?
-            .click()
-            .await?;
-        Ok(())
+        let client = self.client();
+        eventually(
+            &format!("a click on `{css}`"),
+            Duration::from_secs(10),
+            || async move {
+                match client.find(Locator::Css(css)).await {
+                    Ok(element) => match element.click().await {
+                        Ok(_) => Ok(Some(())),
+                        Err(error) => Err(error.into()),
+                    },
+                    Err(error) if error.is_no_such_element() => Ok(None),
+                    Err(error) => Err(error.into()),
+                }
+            },
+        )
+        .await
     }
 
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {

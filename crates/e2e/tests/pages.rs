@@ -60,7 +60,7 @@ async fn every_page_shows_the_servers_data() -> anyhow::Result<()> {
 
     // Order details from a sales row: the server's total.
     app.click(&format!(
-        "[data-testid=sales-row][data-order-id=\"{}\"]",
+        "[data-testid=sales-row][data-order-id=\"{}\"] button",
         first_pending.id
     ))
     .await?;
