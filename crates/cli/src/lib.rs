@@ -2,14 +2,15 @@
 //! against a marketplace URL and seller token, printing one JSON line per event.
 //!
 //! Line types: `query_updated` (a query snapshot), `new_pending_order` (one line per new
-//! order), `connectivity_changed`, `pending_total`.
+//! order), `connectivity_changed`, `pending_total`, and with `--diagnostics-every`,
+//! `diagnostics` (every query's state, timings and request rates).
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use sellerdash_core::{Core, CoreConfig, Policies, account_scope, channel_sink};
-use sellerdash_state::CoreEvent;
+use sellerdash_state::{CoreEvent, QueryDiagnostics};
 use serde_json::{Value, json};
 
 /// `sellerdash-cli watch` options; flags or the app's environment variables.
@@ -32,6 +33,11 @@ pub struct WatchArgs {
         hide = true
     )]
     pub policy_scale: f64,
+
+    /// Print a `diagnostics` line (every query's state, last success and error, next fetch,
+    /// requests and failures per minute) every this many seconds; 0 never.
+    #[arg(long, default_value_t = 0)]
+    pub diagnostics_every: u64,
 }
 
 impl WatchArgs {
@@ -79,6 +85,11 @@ pub fn event_lines(event: &CoreEvent) -> Vec<Value> {
     }
 }
 
+/// The JSON line of a diagnostics report.
+pub fn diagnostics_line(queries: &[QueryDiagnostics]) -> Value {
+    json!({ "type": "diagnostics", "queries": queries })
+}
+
 /// Runs the core until `stop` completes, writing each event's lines to `out` as they come.
 pub async fn watch(
     args: WatchArgs,
@@ -93,9 +104,18 @@ pub async fn watch(
         .await
         .context("cannot start the core")?;
     tokio::pin!(stop);
+    let every = std::time::Duration::from_secs(args.diagnostics_every.max(1));
+    let mut report = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    report.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let outcome = loop {
         tokio::select! {
             () = &mut stop => break Ok(()),
+            _ = report.tick(), if args.diagnostics_every > 0 => {
+                let line = diagnostics_line(&core.diagnostics());
+                if let Err(error) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+                    break Err(error).context("cannot write to stdout");
+                }
+            }
             event = events.recv() => {
                 let Some(event) = event else { break Ok(()) };
                 if let Err(error) = write_lines(out, &event) {
@@ -133,5 +153,28 @@ mod tests {
         assert_eq!(lines[0]["connectivity"]["state"], "connecting");
         let lines = event_lines(&CoreEvent::PendingTotal { total: 3 });
         assert_eq!(lines[0]["total"], 3);
+    }
+
+    #[test]
+    fn diagnostics_print_every_query() {
+        let line = diagnostics_line(&[QueryDiagnostics {
+            key: sellerdash_state::QueryKey::dashboard(),
+            status: sellerdash_state::QueryStatus::Success,
+            fetching: false,
+            observers: 0,
+            pinned: true,
+            interval_ms: Some(5_000),
+            last_success_at: None,
+            last_error: None,
+            next_fetch_at: None,
+            requests_per_minute: 12,
+            failures_per_minute: 0,
+        }]);
+        assert_eq!(line["type"], "diagnostics");
+        assert_eq!(
+            line["queries"][0]["key"],
+            serde_json::json!(["seller", "dashboard"])
+        );
+        assert_eq!(line["queries"][0]["requests_per_minute"], 12);
     }
 }

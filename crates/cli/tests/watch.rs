@@ -63,6 +63,7 @@ async fn watch_prints_an_admin_created_order_within_two_intervals() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sellerdash-cli"))
         .arg("watch")
         .args(["--data-dir", &dir.path().join("cli").display().to_string()])
+        .args(["--diagnostics-every", "1"])
         .env("SELLERDASH_MARKETPLACE_URL", server.base_url())
         .env("SELLERDASH_TOKEN", &seller.token)
         .env("SELLERDASH_POLICY_SCALE", SCALE)
@@ -102,6 +103,24 @@ async fn watch_prints_an_admin_created_order_within_two_intervals() {
     .await;
     assert_eq!(line["while_away"], false);
     eprintln!("announced {:?} after creation", created_at.elapsed());
+
+    // The diagnostics report names the pinned queries and counts their requests.
+    let report = next_line_where(&mut lines, Instant::now() + Duration::from_secs(5), |v| {
+        v["type"] == "diagnostics"
+    })
+    .await;
+    let dashboard = report["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["key"] == serde_json::json!(["seller", "dashboard"]))
+        .cloned()
+        .unwrap();
+    assert_eq!(dashboard["pinned"], true);
+    assert!(
+        dashboard["requests_per_minute"].as_u64().unwrap() >= 1,
+        "{dashboard}"
+    );
 
     child.start_kill().unwrap();
     child.wait().await.unwrap();
