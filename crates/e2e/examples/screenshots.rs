@@ -47,6 +47,29 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     std::fs::write(out.join("pending.png"), app.screenshot().await?)?;
 
+    app.click("[data-testid=nav-sales]").await?;
+    app.wait_for("[data-testid=sales-row]", WAIT).await?;
+    app.wait_text("[data-testid=data-age]", WAIT, |text| text.contains("ago"))
+        .await?;
+    std::fs::write(out.join("sales.png"), app.screenshot().await?)?;
+
+    app.click("[data-testid=sales-row] button").await?;
+    app.wait_for("[data-testid=order-total]", WAIT).await?;
+    app.wait_text("[data-testid=data-age]", WAIT, |text| text.contains("ago"))
+        .await?;
+    std::fs::write(out.join("order.png"), app.screenshot().await?)?;
+
+    app.click("[data-testid=nav-payouts]").await?;
+    app.wait_for("[data-testid=payout-available]", WAIT).await?;
+    app.wait_for("[data-testid=payout-row]", WAIT).await?;
+    app.wait_text("[data-testid=data-age]", WAIT, |text| text.contains("ago"))
+        .await?;
+    std::fs::write(out.join("payouts.png"), app.screenshot().await?)?;
+
+    app.click("[data-testid=nav-diagnostics]").await?;
+    app.wait_for("[data-testid=diagnostics-row]", WAIT).await?;
+    std::fs::write(out.join("diagnostics.png"), app.screenshot().await?)?;
+
     app.quit().await?;
     println!("screenshots written to {}", out.display());
     Ok(())
