@@ -124,10 +124,22 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
     }
     assert_eq!(core.pending_total(), Some(total_with - 1));
 
-    // Several more polls: the order is never announced again.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Three more answers to the pending poll: the order is never announced again.
     let mut rest = Vec::new();
-    while let Ok(event) = events.try_recv() {
+    let mut answers = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while answers < 3 {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .expect("the pending orders keep being polled")
+            .expect("the core keeps reporting");
+        if let CoreEvent::QueryUpdated(snapshot) = &event
+            && snapshot.key == QueryKey::pending_orders()
+            && !snapshot.fetching
+            && snapshot.updated_at.is_some()
+        {
+            answers += 1;
+        }
         rest.push(event);
     }
     assert!(alerts(&rest).is_empty(), "{:?}", alerts(&rest));
