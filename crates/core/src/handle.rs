@@ -269,7 +269,9 @@ impl CoreHandle {
     ) -> Result<Order, AppError> {
         let order = tokio::time::timeout(self.shared.policies.action_timeout, action)
             .await
-            .unwrap_or(Err(SourceError::Timeout))?;
+            .unwrap_or(Err(SourceError::timeout_after(
+                self.shared.policies.action_timeout,
+            )))?;
         // Requests that start from here on see the change; earlier ones are discarded.
         let (pending, dashboard, detail) = (
             QueryKey::pending_orders(),

@@ -41,6 +41,7 @@ pub struct HttpSource {
     client: Client,
     base: Url,
     token: String,
+    options: HttpOptions,
 }
 
 impl std::fmt::Debug for HttpSource {
@@ -85,6 +86,7 @@ impl HttpSource {
             client,
             base,
             token: token.to_owned(),
+            options,
         })
     }
 
@@ -106,7 +108,7 @@ impl HttpSource {
         path: &str,
         query: &Q,
     ) -> SourceResult<T> {
-        send(self.request(Method::GET, path).query(query)).await
+        send(self.request(Method::GET, path).query(query), &self.options).await
     }
 
     async fn mutate<T: DeserializeOwned>(
@@ -121,32 +123,98 @@ impl HttpSource {
         if let Some(body) = body {
             request = request.json(body);
         }
-        send(request).await
+        send(request, &self.options).await
     }
 }
 
-async fn send<T: DeserializeOwned>(request: RequestBuilder) -> SourceResult<T> {
-    let response = request.send().await.map_err(transport_error)?;
+async fn send<T: DeserializeOwned>(
+    request: RequestBuilder,
+    options: &HttpOptions,
+) -> SourceResult<T> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| transport_error(e, options))?;
     let status = response.status();
-    let body = read_body(response).await?;
+    let body = read_body(response, options).await?;
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| SourceError::Decode(e.to_string()));
     }
     Err(status_error(status, &body))
 }
 
-async fn read_body(response: Response) -> SourceResult<Vec<u8>> {
-    Ok(response.bytes().await.map_err(transport_error)?.to_vec())
+async fn read_body(response: Response, options: &HttpOptions) -> SourceResult<Vec<u8>> {
+    Ok(response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(e, options))?
+        .to_vec())
 }
 
-fn transport_error(error: reqwest::Error) -> SourceError {
-    if error.is_timeout() {
-        SourceError::Timeout
+/// What went wrong on the way to the marketplace, in the seller's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transport {
+    Refused,
+    Dns,
+    Other,
+}
+
+const REFUSED: &str = "the marketplace is not answering (connection refused)";
+const DNS: &str = "cannot find the marketplace's address";
+const FAILED: &str = "the connection to the marketplace failed";
+
+/// Classifies a transport failure. The seller sees plain words; reqwest's text (with the
+/// request URL and the underlying I/O error) goes to the logs only.
+fn transport_error(error: reqwest::Error, options: &HttpOptions) -> SourceError {
+    let detail = error_chain(&error);
+    let classified = if error.is_timeout() {
+        let limit = if error.is_connect() {
+            options.connect_timeout
+        } else {
+            options.request_timeout
+        };
+        SourceError::timeout_after(limit)
     } else if error.is_decode() {
         SourceError::Decode(error.to_string())
     } else {
-        SourceError::Network(error.to_string())
+        let words = match transport_cause(&error) {
+            Transport::Refused => REFUSED,
+            Transport::Dns => DNS,
+            Transport::Other => FAILED,
+        };
+        SourceError::Network(words.to_owned())
+    };
+    tracing::warn!(error = %detail, shown = %classified, "marketplace request failed");
+    classified
+}
+
+/// The error and all its sources, `: `-separated (for the logs).
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
     }
+    text
+}
+
+fn transport_cause(error: &(dyn std::error::Error + 'static)) -> Transport {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return Transport::Refused;
+        }
+        // hyper-util's connector reports resolver failures as "dns error: …".
+        if cause.to_string().starts_with("dns error") {
+            return Transport::Dns;
+        }
+        source = cause.source();
+    }
+    Transport::Other
 }
 
 /// Classifies a non-2xx answer, taking the message from its `{code, message}` body.

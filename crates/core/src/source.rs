@@ -11,6 +11,7 @@ use sellerdash_api::{
     PayoutHistoryQuery, PayoutStats,
 };
 use sellerdash_state::{AppError, ErrorKind};
+use std::time::Duration;
 
 /// What a source answers: the contract type or a classified error.
 pub type SourceResult<T> = Result<T, SourceError>;
@@ -61,12 +62,14 @@ pub trait Source: Send + Sync + 'static {
 /// Why a source call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
-    /// The marketplace could not be reached (DNS, refused connection, reset, TLS).
-    #[error("cannot reach the marketplace: {0}")]
+    /// The marketplace could not be reached (DNS, refused connection, reset, TLS). The
+    /// text is the seller-facing explanation in plain words (see [`crate::HttpSource`]);
+    /// the transport's own error goes to the logs only.
+    #[error("{0}")]
     Network(String),
-    /// No answer within the request timeout.
-    #[error("the marketplace did not answer in time")]
-    Timeout,
+    /// No answer within the request timeout (`after`, when the source knows it).
+    #[error("{}", timeout_words(*after))]
+    Timeout { after: Option<Duration> },
     /// The marketplace answered with a 5xx (or asked us to come back later).
     #[error("the marketplace failed ({status}): {message}")]
     Server { status: u16, message: String },
@@ -87,10 +90,35 @@ pub enum SourceError {
     BadRequest(String),
 }
 
+/// "the marketplace did not answer within 5 s" (or "in time" when the limit is unknown).
+fn timeout_words(after: Option<Duration>) -> String {
+    match after {
+        Some(after) => format!("the marketplace did not answer within {} s", seconds(after)),
+        None => "the marketplace did not answer in time".to_owned(),
+    }
+}
+
+/// Whole seconds as `5`, fractions with up to three decimals (`0.5`, `0.25`).
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        return duration.as_secs().to_string();
+    }
+    let text = format!("{:.3}", duration.as_secs_f64());
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 impl SourceError {
+    /// A timeout after `after` (the limit that was hit).
+    pub fn timeout_after(after: Duration) -> Self {
+        Self::Timeout { after: Some(after) }
+    }
+
     /// True when the same request may succeed if simply tried again later.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Network(_) | Self::Timeout | Self::Server { .. })
+        matches!(
+            self,
+            Self::Network(_) | Self::Timeout { .. } | Self::Server { .. }
+        )
     }
 
     /// True when the failure means the marketplace is unreachable or down (the app is
@@ -102,7 +130,7 @@ impl SourceError {
     /// The class the UI branches on.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Network(_) | Self::Timeout => ErrorKind::Network,
+            Self::Network(_) | Self::Timeout { .. } => ErrorKind::Network,
             Self::Server { .. } => ErrorKind::Server,
             Self::Decode(_) => ErrorKind::Decode,
             Self::Unauthorized(_) => ErrorKind::Unauthorized,
@@ -131,7 +159,7 @@ mod tests {
 
     #[test]
     fn classifies_for_retry_and_ui() {
-        assert!(SourceError::Timeout.is_retryable());
+        assert!(SourceError::Timeout { after: None }.is_retryable());
         assert!(
             SourceError::Server {
                 status: 503,
@@ -145,8 +173,16 @@ mod tests {
         assert_eq!(app.code, ErrorKind::Conflict);
         assert_eq!(app.message, "order is not pending");
         assert_eq!(
-            AppError::from(SourceError::Timeout).code,
+            AppError::from(SourceError::Timeout { after: None }).code,
             ErrorKind::Network
+        );
+        assert_eq!(
+            SourceError::timeout_after(Duration::from_secs(5)).to_string(),
+            "the marketplace did not answer within 5 s"
+        );
+        assert_eq!(
+            SourceError::timeout_after(Duration::from_millis(250)).to_string(),
+            "the marketplace did not answer within 0.25 s"
         );
     }
 }

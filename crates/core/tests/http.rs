@@ -202,9 +202,16 @@ async fn http_source_classifies_answers() {
         source.confirm("o1", "key-1").await.unwrap_err(),
         SourceError::Conflict("order o1 is confirmed, not pending".into())
     );
+    let timeout = source.pending_orders(1, 200).await.unwrap_err();
     assert_eq!(
-        source.pending_orders(1, 200).await.unwrap_err(),
-        SourceError::Timeout
+        timeout,
+        SourceError::Timeout {
+            after: Some(Duration::from_millis(500))
+        }
+    );
+    assert_eq!(
+        timeout.to_string(),
+        "the marketplace did not answer within 0.5 s"
     );
 
     let seen = server.seen();
@@ -228,6 +235,31 @@ async fn http_source_classifies_answers() {
     let error = unreachable.payout_stats().await.unwrap_err();
     assert!(matches!(error, SourceError::Network(_)), "{error:?}");
     assert!(error.is_retryable());
+    assert!(error.is_connectivity());
+    assert_eq!(
+        error.to_string(),
+        "the marketplace is not answering (connection refused)"
+    );
+    assert!(!error.to_string().contains("127.0.0.1"));
+    let app = sellerdash_core::AppError::from(&error);
+    assert_eq!(app.code, ErrorKind::Network);
+    assert_eq!(
+        app.message,
+        "the marketplace is not answering (connection refused)"
+    );
+
+    // A name that cannot resolve (`.invalid` is reserved): the address is not found.
+    let nowhere = HttpSource::new("http://sellerdash.invalid", "t", options()).unwrap();
+    let error = nowhere.payout_stats().await.unwrap_err();
+    assert!(error.is_connectivity(), "{error:?}");
+    assert!(
+        [
+            "cannot find the marketplace's address",
+            "the marketplace did not answer within 0.5 s"
+        ]
+        .contains(&error.to_string().as_str()),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -177,7 +177,7 @@ async fn reconnect_refetches_every_query_at_once() {
     let t0 = Instant::now();
     let source = FakeSource::new();
     // Only calls starting in [5, 5.5) fail: both queries fail at 5 s, retry at 6 s.
-    source.fail_between(5.0, 5.5, SourceError::Timeout);
+    source.fail_between(5.0, 5.5, SourceError::Timeout { after: None });
     let mut policies = Policies::default();
     policies.dashboard.retries = 0;
     policies.pending_orders.retries = 0;

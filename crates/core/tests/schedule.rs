@@ -149,7 +149,7 @@ async fn an_order_detail_retries_twice_then_keeps_its_data_in_error() {
     let t0 = Instant::now();
     let source = shop();
     source.only_fail(Call::Order);
-    source.fail_between(2.5, 8.0, SourceError::Timeout);
+    source.fail_between(2.5, 8.0, SourceError::Timeout { after: None });
     let (core, _events) = start(&source).await;
     let key = QueryKey::order("p1");
     core.observe(&key).unwrap();
