@@ -77,6 +77,16 @@ impl NotificationWatch {
             .unwrap_or_default()
     }
 
+    /// Waits until a `Notify` call mentions `text`.
+    pub async fn wait_naming(&self, text: &str, timeout: Duration) -> anyhow::Result<()> {
+        eventually(
+            &format!("a notification naming {text}"),
+            timeout,
+            || async move { Ok((self.count_naming(text) >= 1).then_some(())) },
+        )
+        .await
+    }
+
     /// How many `Notify` calls mention `text` (an order id, say).
     pub fn count_naming(&self, text: &str) -> usize {
         self.calls()

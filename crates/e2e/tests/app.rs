@@ -65,17 +65,9 @@ async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_
     );
     app.wait_for(&row, TWO_POLL_INTERVALS + RENDER).await?;
 
-    let id = order.id.clone();
-    let notifications = &notifications;
-    eventually(
-        "a notification naming the order",
-        TWO_POLL_INTERVALS,
-        || {
-            let id = id.clone();
-            async move { Ok((notifications.count_naming(&id) >= 1).then_some(())) }
-        },
-    )
-    .await?;
+    notifications
+        .wait_naming(&order.id, TWO_POLL_INTERVALS)
+        .await?;
     let expected = format!("Pending orders ({})", before + 1);
     eventually("the tray to count the new order", TWO_POLL_INTERVALS, || {
         let expected = expected.clone();

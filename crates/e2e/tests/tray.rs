@@ -84,29 +84,19 @@ async fn closing_the_window_hides_it_to_the_tray_and_alerts_go_on() -> anyhow::R
     // Polling and alerts go on with the window hidden.
     let order = marketplace.create_order().await?;
     let created = Instant::now();
-    let id = order.id.clone();
-    let notifications = &notifications;
-    eventually(
-        "a notification naming the order",
-        TWO_POLL_INTERVALS,
-        || {
-            let id = id.clone();
-            async move { Ok((notifications.count_naming(&id) >= 1).then_some(())) }
-        },
-    )
-    .await?;
+    notifications
+        .wait_naming(&order.id, TWO_POLL_INTERVALS)
+        .await?;
     tray_counts(&menu, before + 1, left(created, TWO_POLL_INTERVALS)).await?;
     // Exactly one: the next poll finds the order again and must not announce it twice.
+    let (id, notifications) = (&order.id, &notifications);
     holds_for(
         "exactly one notification naming the order",
         POLL_INTERVAL + Duration::from_secs(1),
-        || {
-            let id = id.clone();
-            async move {
-                let count = notifications.count_naming(&id);
-                Ok((count != 1)
-                    .then(|| format!("{count} Notify calls name it: {:#?}", notifications.calls())))
-            }
+        || async move {
+            let count = notifications.count_naming(id);
+            Ok((count != 1)
+                .then(|| format!("{count} Notify calls name it: {:#?}", notifications.calls())))
         },
     )
     .await?;
