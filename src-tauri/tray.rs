@@ -1,6 +1,6 @@
 //! The tray icon and its menu. Linux tray icons get no click events, so the menu reaches
 //! every action: open the dashboard, the pending orders (with the server's count, marked
-//! when offline), pause notifications, quit. The icon turns to its alert form while orders
+//! when offline or when the marketplace refuses the token), pause notifications, quit. The icon turns to its alert form while orders
 //! wait for confirmation.
 
 use std::sync::Mutex;
@@ -33,16 +33,43 @@ struct TrayState<R: Runtime> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct PendingView {
     total: Option<u64>,
-    offline: bool,
+    link: Link,
+}
+
+/// The connection problem the pending entry mentions, if any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Link {
+    #[default]
+    Fine,
+    Offline,
+    TokenRefused,
+}
+
+impl Link {
+    fn of(connectivity: &Connectivity) -> Self {
+        match connectivity {
+            Connectivity::Offline { .. } => Self::Offline,
+            Connectivity::Unauthorized { .. } => Self::TokenRefused,
+            Connectivity::Connecting | Connectivity::Online { .. } => Self::Fine,
+        }
+    }
+
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Self::Fine => None,
+            Self::Offline => Some("offline"),
+            Self::TokenRefused => Some("token refused"),
+        }
+    }
 }
 
 impl PendingView {
     fn label(self) -> String {
-        match (self.total, self.offline) {
-            (None, false) => "Pending orders".to_owned(),
-            (None, true) => "Pending orders (offline)".to_owned(),
-            (Some(total), false) => format!("Pending orders ({total})"),
-            (Some(total), true) => format!("Pending orders ({total}, offline)"),
+        match (self.total, self.link.note()) {
+            (None, None) => "Pending orders".to_owned(),
+            (None, Some(note)) => format!("Pending orders ({note})"),
+            (Some(total), None) => format!("Pending orders ({total})"),
+            (Some(total), Some(note)) => format!("Pending orders ({total}, {note})"),
         }
     }
 }
@@ -118,8 +145,8 @@ pub fn set_pending_total<R: Runtime>(app: &AppHandle<R>, total: u64) {
 }
 
 pub fn set_connectivity<R: Runtime>(app: &AppHandle<R>, connectivity: &Connectivity) {
-    let offline = matches!(connectivity, Connectivity::Offline { .. });
-    update(app, |view| view.offline = offline);
+    let link = Link::of(connectivity);
+    update(app, |view| view.link = link);
 }
 
 fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView)) {
@@ -155,33 +182,42 @@ fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView))
 
 #[cfg(test)]
 mod tests {
-    use super::PendingView;
+    use chrono::Utc;
+    use sellerdash_state::Connectivity;
+
+    use super::{Link, PendingView};
+
+    fn view(total: Option<u64>, link: Link) -> String {
+        PendingView { total, link }.label()
+    }
 
     #[test]
     fn pending_entry_shows_the_server_total_and_offline() {
+        assert_eq!(view(None, Link::Fine), "Pending orders");
+        assert_eq!(view(Some(3), Link::Fine), "Pending orders (3)");
+        assert_eq!(view(Some(3), Link::Offline), "Pending orders (3, offline)");
+        assert_eq!(view(None, Link::Offline), "Pending orders (offline)");
+    }
+
+    #[test]
+    fn pending_entry_says_when_the_token_is_refused() {
         assert_eq!(
-            PendingView {
-                total: None,
-                offline: false
-            }
-            .label(),
-            "Pending orders"
+            view(Some(3), Link::TokenRefused),
+            "Pending orders (3, token refused)"
         );
         assert_eq!(
-            PendingView {
-                total: Some(3),
-                offline: false
-            }
-            .label(),
-            "Pending orders (3)"
+            view(None, Link::TokenRefused),
+            "Pending orders (token refused)"
         );
+        let refused = Connectivity::Unauthorized {
+            since: Utc::now(),
+            reason: "invalid token".into(),
+        };
+        assert_eq!(Link::of(&refused), Link::TokenRefused);
         assert_eq!(
-            PendingView {
-                total: Some(3),
-                offline: true
-            }
-            .label(),
-            "Pending orders (3, offline)"
+            Link::of(&Connectivity::Online { since: Utc::now() }),
+            Link::Fine
         );
+        assert_eq!(Link::of(&Connectivity::Connecting), Link::Fine);
     }
 }

@@ -299,3 +299,54 @@ fn the_handle_can_be_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<CoreHandle>();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_token_is_unauthorized_not_live_and_polls_without_backoff() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.fail_between(5.0, 12.0, SourceError::Unauthorized("invalid token".into()));
+    let (core, mut events) = start(&source, Policies::default()).await;
+
+    until(t0, 11.5).await;
+    match core.connectivity() {
+        Connectivity::Unauthorized { reason, .. } => {
+            assert!(reason.contains("invalid token"), "{reason}")
+        }
+        other => panic!("expected unauthorized, got {other:?}"),
+    }
+    let snap = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(snap.status, QueryStatus::Error);
+    assert_eq!(snap.last_error.unwrap().error.code, ErrorKind::Unauthorized);
+    assert!(snap.data.is_some(), "the last good data is kept");
+    // A 401 is not retried with backoff (no calls at 6, 8 s): the normal interval only.
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 10.0]);
+
+    until(t0, 15.5).await;
+    assert!(matches!(core.connectivity(), Connectivity::Online { .. }));
+    assert_eq!(
+        core.snapshot(&QueryKey::dashboard()).unwrap().status,
+        QueryStatus::Success
+    );
+    // Pending polled on its interval through the refusal too, never with backoff; the
+    // reconnect at 15 s shares the request already due then.
+    assert_eq!(source.calls(Call::Pending), [0.0, 5.0, 10.0, 15.0]);
+    let changes: Vec<_> = drain(&mut events)
+        .into_iter()
+        .filter_map(|e| match e {
+            CoreEvent::ConnectivityChanged(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(
+            changes.as_slice(),
+            [
+                Connectivity::Online { .. },
+                Connectivity::Unauthorized { .. },
+                Connectivity::Online { .. }
+            ]
+        ),
+        "{changes:?}"
+    );
+    core.shutdown().await;
+}

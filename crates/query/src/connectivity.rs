@@ -1,5 +1,6 @@
-//! Connectivity bookkeeping: network and 5xx failures put the core offline; the first
-//! success after that brings it back online and asks every query to refetch (reconnect).
+//! Connectivity bookkeeping: network and 5xx failures put the core offline, a refused
+//! token (401/403) puts it in `Unauthorized`; the first success after either brings it
+//! back online and asks every query to refetch (reconnect).
 
 use chrono::{DateTime, Utc};
 use sellerdash_state::Connectivity;
@@ -9,7 +10,8 @@ use sellerdash_state::Connectivity;
 pub(crate) struct Change {
     /// The state changed and must be reported.
     pub changed: bool,
-    /// The core was offline and is online again: every query should refetch now.
+    /// The core was offline (or its token refused) and is online again: every query
+    /// should refetch now.
     pub reconnected: bool,
 }
 
@@ -41,7 +43,7 @@ impl Tracker {
                     reconnected: false,
                 }
             }
-            Connectivity::Offline { .. } => {
+            Connectivity::Offline { .. } | Connectivity::Unauthorized { .. } => {
                 self.state = Connectivity::Online { since: now };
                 Change {
                     changed: true,
@@ -60,13 +62,34 @@ impl Tracker {
     ) -> Change {
         let since = match &self.state {
             Connectivity::Offline { since, .. } => *since,
-            Connectivity::Connecting | Connectivity::Online { .. } => now,
+            Connectivity::Connecting
+            | Connectivity::Online { .. }
+            | Connectivity::Unauthorized { .. } => now,
         };
         let next = Connectivity::Offline {
             since,
             reason,
             retry_at,
         };
+        if next == self.state {
+            return Change::default();
+        }
+        self.state = next;
+        Change {
+            changed: true,
+            reconnected: false,
+        }
+    }
+
+    /// The marketplace answered but refused the credentials (401/403).
+    pub fn unauthorized(&mut self, now: DateTime<Utc>, reason: String) -> Change {
+        let since = match &self.state {
+            Connectivity::Unauthorized { since, .. } => *since,
+            Connectivity::Connecting
+            | Connectivity::Online { .. }
+            | Connectivity::Offline { .. } => now,
+        };
+        let next = Connectivity::Unauthorized { since, reason };
         if next == self.state {
             return Change::default();
         }
@@ -109,5 +132,30 @@ mod tests {
                 reconnected: true
             }
         );
+    }
+
+    #[test]
+    fn a_refused_token_is_unauthorized_until_an_answer_or_an_outage() {
+        let t0 = Utc::now();
+        let later = t0 + chrono::Duration::seconds(3);
+        let mut tracker = Tracker::new();
+        assert!(tracker.unauthorized(t0, "invalid token".into()).changed);
+        assert_eq!(
+            tracker.unauthorized(later, "invalid token".into()),
+            Change::default()
+        );
+        assert!(
+            matches!(tracker.state(), Connectivity::Unauthorized { since, .. } if *since == t0)
+        );
+        assert_eq!(
+            tracker.reachable(later),
+            Change {
+                changed: true,
+                reconnected: true
+            }
+        );
+        assert!(tracker.unauthorized(later, "revoked".into()).changed);
+        assert!(tracker.unreachable(later, "down".into(), None).changed);
+        assert!(matches!(tracker.state(), Connectivity::Offline { .. }));
     }
 }

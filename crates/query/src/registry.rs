@@ -262,6 +262,18 @@ impl Registry {
         self.report(change, &state);
     }
 
+    /// The remote answered but refused the credentials (the token).
+    pub fn unauthorized(&self, reason: String) {
+        let (change, state) = {
+            let mut tracker = lock(&self.connectivity);
+            (
+                tracker.unauthorized(Utc::now(), reason),
+                tracker.state().clone(),
+            )
+        };
+        self.report(change, &state);
+    }
+
     fn report(&self, change: Change, state: &Connectivity) {
         if change.changed {
             self.listener.connectivity_changed(state);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use futures::future::BoxFuture;
-use sellerdash_state::{QueryError, QueryKey, QueryStatus};
+use sellerdash_state::{ErrorKind, QueryError, QueryKey, QueryStatus};
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Duration, Instant, sleep_until};
@@ -48,7 +48,7 @@ pub(crate) struct QueryTask {
     last_start: Option<Instant>,
     /// Invalidated while no request could follow at once: fetch on the next activation.
     outdated: bool,
-    /// The last answer was a failure to reach the remote.
+    /// The last answer was a failure to reach the remote (or a refused token).
     unreachable: bool,
     flight: Option<Flight>,
 }
@@ -328,9 +328,14 @@ impl QueryTask {
             s.last_error = Some(failure);
             s.next_fetch_at = next;
         });
-        self.unreachable = error.connectivity;
-        if self.unreachable {
+        // A refused token counts as "not reached" too: this query's next success is a
+        // reconnect (every query refetches).
+        let refused = error.error.code == ErrorKind::Unauthorized;
+        self.unreachable = error.connectivity || refused;
+        if error.connectivity {
             self.registry.unreachable(error.to_string(), next);
+        } else if refused {
+            self.registry.unauthorized(error.to_string());
         } else {
             self.registry.reachable(now, false);
         }

@@ -256,6 +256,12 @@ pub enum Connectivity {
         /// When the core tries again next.
         retry_at: Option<DateTime<Utc>>,
     },
+    /// The marketplace answers but refuses the seller's token (401/403) since `since`;
+    /// polling goes on at the normal interval in case the token is fixed server-side.
+    Unauthorized {
+        since: DateTime<Utc>,
+        reason: String,
+    },
 }
 
 /// New orders waiting for confirmation that the seller has not been told about.
@@ -301,6 +307,21 @@ mod tests {
             QueryKey::payout_history(Some((3, 2026))).to_string(),
             "seller/payouts/history/3/2026"
         );
+    }
+
+    #[test]
+    fn unauthorized_is_tagged() {
+        let since = DateTime::parse_from_rfc3339("2026-12-03T18:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let state = Connectivity::Unauthorized {
+            since,
+            reason: "invalid token".into(),
+        };
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(json["state"], "unauthorized");
+        assert_eq!(json["reason"], "invalid token");
+        assert_eq!(serde_json::from_value::<Connectivity>(json).unwrap(), state);
     }
 
     #[test]

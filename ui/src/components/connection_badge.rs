@@ -1,5 +1,7 @@
-//! The connection badge: "Live", "Offline since HH:MM · Retrying in N s", or "Connecting…".
+//! The connection badge: "Live", "Offline since HH:MM · Retrying in N s", "Token refused"
+//! (the marketplace answers but refuses the seller's token) or "Connecting…".
 
+use chrono::{DateTime, Utc};
 use sellerdash_state::Connectivity;
 use yew::prelude::*;
 
@@ -10,7 +12,27 @@ use crate::time;
 pub fn ConnectionBadge() -> Html {
     let state = use_connectivity();
     let now = use_now();
-    let (class, text, title) = match &state {
+    let Badge { class, text, title } = badge(&state, now);
+    html! {
+        <div class={classes!("conn", class)} data-testid="connection" title={title}
+            role="status" aria-live="polite">
+            <span class="dot" aria-hidden="true"></span>
+            <span>{text}</span>
+        </div>
+    }
+}
+
+/// What the badge shows: its CSS class, its text and its tooltip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    pub class: &'static str,
+    pub text: String,
+    pub title: String,
+}
+
+/// The badge for a connectivity state at `now`.
+pub fn badge(state: &ConnectivityState, now: DateTime<Utc>) -> Badge {
+    let (class, text, title) = match state {
         ConnectivityState::Unknown | ConnectivityState::Known(Connectivity::Connecting) => (
             "connecting",
             "Connecting…".to_owned(),
@@ -37,17 +59,39 @@ pub fn ConnectionBadge() -> Html {
             }
             ("offline", text, reason.clone())
         }
+        ConnectivityState::Known(Connectivity::Unauthorized { reason, .. }) => {
+            ("unauthorized", "Token refused".to_owned(), reason.clone())
+        }
         ConnectivityState::ShellError(err) => (
             "offline",
             "Offline · app not reachable".to_owned(),
             err.message.clone(),
         ),
     };
-    html! {
-        <div class={classes!("conn", class)} data-testid="connection" title={title}
-            role="status" aria-live="polite">
-            <span class="dot" aria-hidden="true"></span>
-            <span>{text}</span>
-        </div>
+    Badge { class, text, title }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_token_is_not_live() {
+        let now = Utc::now();
+        let state = ConnectivityState::Known(Connectivity::Unauthorized {
+            since: now,
+            reason: "the marketplace refused the token: invalid token".into(),
+        });
+        assert_eq!(
+            badge(&state, now),
+            Badge {
+                class: "unauthorized",
+                text: "Token refused".into(),
+                title: "the marketplace refused the token: invalid token".into(),
+            }
+        );
+        // (Live and Offline format local times through JS, so they are not tested here.)
+        let connecting = badge(&ConnectivityState::Known(Connectivity::Connecting), now);
+        assert_eq!(connecting.text, "Connecting…");
     }
 }
