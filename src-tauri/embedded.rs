@@ -24,12 +24,8 @@ pub enum EmbeddedError {
 
 pub async fn start(profile_dir: &Path) -> Result<EmbeddedServer, EmbeddedError> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let config = ServerConfig {
-        database: profile_dir.join("demo-store.sqlite"),
-        admin_token: None,
-        demo: true,
-        simulator: Some(SimulatorConfig::default()),
-    };
+    let config = ServerConfig::demo(profile_dir.join("demo-store.sqlite"))
+        .with_simulator(SimulatorConfig::default());
     let server = sellerdash_server::start(listener, config)
         .await
         .map_err(|error| EmbeddedError::Start(error.to_string()))?;

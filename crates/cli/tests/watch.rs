@@ -42,17 +42,10 @@ async fn next_line_where(
 async fn watch_prints_an_admin_created_order_within_two_intervals() {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = sellerdash_server::start(
-        listener,
-        ServerConfig {
-            database: dir.path().join("server.db"),
-            admin_token: None,
-            demo: true,
-            simulator: None,
-        },
-    )
-    .await
-    .unwrap();
+    let server =
+        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
+            .await
+            .unwrap();
     let seller = server.sellers().into_iter().next().unwrap();
     let probe = HttpSource::new(&server.base_url(), &seller.token, HttpOptions::default()).unwrap();
     let any = probe.list_orders(&OrderQuery::default()).await.unwrap();

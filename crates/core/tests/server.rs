@@ -42,17 +42,10 @@ fn pending_ids(core: &sellerdash_core::CoreHandle) -> Option<Vec<String>> {
 async fn a_new_order_is_announced_once_and_confirm_clears_it() {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = sellerdash_server::start(
-        listener,
-        ServerConfig {
-            database: dir.path().join("server.db"),
-            admin_token: None,
-            demo: true,
-            simulator: None,
-        },
-    )
-    .await
-    .unwrap();
+    let server =
+        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
+            .await
+            .unwrap();
     let seller = server.sellers().into_iter().next().unwrap();
 
     // A product of this seller, found through the seller API.

@@ -27,17 +27,10 @@ fn assert_near(path: &str, counted: u64, expected: u64) {
 async fn the_real_server_sees_the_designs_schedule() {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = sellerdash_server::start(
-        listener,
-        ServerConfig {
-            database: dir.path().join("server.db"),
-            admin_token: None,
-            demo: true,
-            simulator: None,
-        },
-    )
-    .await
-    .unwrap();
+    let server =
+        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
+            .await
+            .unwrap();
     let seller = server.sellers().into_iter().next().unwrap();
     let mut config = CoreConfig::new(
         server.base_url(),

@@ -26,7 +26,7 @@ impl Marketplace {
     pub async fn start(dir: &std::path::Path) -> anyhow::Result<Self> {
         let database = dir.join("marketplace.sqlite");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let server = sellerdash_server::start(listener, config(&database)).await?;
+        let server = sellerdash_server::start(listener, ServerConfig::demo(&database)).await?;
         let seller = server
             .sellers()
             .first()
@@ -71,7 +71,8 @@ impl Marketplace {
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
             .context("rebinding the port")?;
-        self.server = Some(sellerdash_server::start(listener, config(&self.database)).await?);
+        self.server =
+            Some(sellerdash_server::start(listener, ServerConfig::demo(&self.database)).await?);
         Ok(())
     }
 
@@ -164,14 +165,5 @@ impl Marketplace {
             "admin {path} answered {status}: {text}"
         );
         Ok(serde_json::from_str(&text)?)
-    }
-}
-
-fn config(database: &std::path::Path) -> ServerConfig {
-    ServerConfig {
-        database: database.to_owned(),
-        admin_token: None,
-        demo: true,
-        simulator: None,
     }
 }

@@ -74,6 +74,27 @@ pub struct ServerConfig {
     pub simulator: Option<SimulatorConfig>,
 }
 
+impl ServerConfig {
+    /// The demo store in `database` with the demo admin token and no simulator (tests
+    /// make every change themselves).
+    pub fn demo(database: impl Into<PathBuf>) -> Self {
+        Self {
+            database: database.into(),
+            admin_token: None,
+            demo: true,
+            simulator: None,
+        }
+    }
+
+    /// The same, with the order simulator running.
+    pub fn with_simulator(self, simulator: SimulatorConfig) -> Self {
+        Self {
+            simulator: Some(simulator),
+            ..self
+        }
+    }
+}
+
 /// A demo seller account's token, for clients and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SellerCredentials {
