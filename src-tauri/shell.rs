@@ -1,7 +1,6 @@
 //! Start-up and the state every command reaches: the running core and, in demo mode, the
 //! embedded reference server.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use sellerdash_core::{CoreConfig, CoreHandle, Policies};
@@ -51,16 +50,16 @@ pub fn start<R: Runtime>(
     let (url, token, server) = match marketplace {
         Marketplace::Remote { url, token } => (url, token, None),
         Marketplace::EmbeddedDemo => {
-            let server = tauri::async_runtime::block_on(embedded::start(&profile_dir))?;
-            let (url, token) = (server.url.clone(), server.token.clone());
-            (url, token, Some(server.server))
+            let embedded::EmbeddedServer { url, token, server } =
+                tauri::async_runtime::block_on(embedded::start(&profile_dir))?;
+            (url, token, Some(server))
         }
     };
 
     let core_config = CoreConfig {
         marketplace_url: url,
         token,
-        data_dir: PathBuf::from(&profile_dir),
+        data_dir: profile_dir.clone(),
         policies: Policies::default(),
     };
     let core = tauri::async_runtime::block_on(sellerdash_core::Core::start(
