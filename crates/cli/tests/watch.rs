@@ -7,8 +7,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use sellerdash_api::{CreateOrder, CreateOrderItem, Order, OrderQuery, paths};
-use sellerdash_core::{HttpOptions, HttpSource, Source};
+use sellerdash_api::{CreateOrder, CreateOrderItem, Order, paths};
 use sellerdash_server::ServerConfig;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
@@ -47,11 +46,7 @@ async fn watch_prints_an_admin_created_order_within_two_intervals() {
             .await
             .unwrap();
     let seller = server.sellers().into_iter().next().unwrap();
-    let probe = HttpSource::new(&server.base_url(), &seller.token, HttpOptions::default()).unwrap();
-    let any = probe.list_orders(&OrderQuery::default()).await.unwrap();
-    let product_id = probe.get_order(&any.orders[0].id).await.unwrap().items[0]
-        .product_id
-        .clone();
+    let product_id = sellerdash_server::demo::product_id(&seller.id, 0);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_sellerdash-cli"))
         .arg("watch")

@@ -9,13 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::alerts;
-use sellerdash_api::{
-    CreateOrder, CreateOrderItem, Order, OrderPage, OrderQuery, OrderStatus, paths,
-};
-use sellerdash_core::{
-    Core, CoreConfig, CoreEvent, ErrorKind, HttpOptions, HttpSource, Policies, QueryKey, Source,
-    channel_sink,
-};
+use sellerdash_api::{CreateOrder, CreateOrderItem, Order, OrderPage, OrderStatus, paths};
+use sellerdash_core::{Core, CoreConfig, CoreEvent, ErrorKind, Policies, QueryKey, channel_sink};
 use sellerdash_server::ServerConfig;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -48,12 +43,7 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
             .unwrap();
     let seller = server.sellers().into_iter().next().unwrap();
 
-    // A product of this seller, found through the seller API.
-    let probe = HttpSource::new(&server.base_url(), &seller.token, HttpOptions::default()).unwrap();
-    let any = probe.list_orders(&OrderQuery::default()).await.unwrap();
-    let product_id = probe.get_order(&any.orders[0].id).await.unwrap().items[0]
-        .product_id
-        .clone();
+    let product_id = sellerdash_server::demo::product_id(&seller.id, 0);
 
     let mut config = CoreConfig::new(
         server.base_url(),

@@ -78,7 +78,7 @@ impl Marketplace {
 
     /// A new pending order of one product through the admin API.
     pub async fn create_order(&self) -> anyhow::Result<Order> {
-        let product_id = self.any_product_id().await?;
+        let product_id = sellerdash_server::demo::product_id(&self.seller_id, 0);
         let body = CreateOrder {
             seller_id: self.seller_id.clone(),
             items: vec![CreateOrderItem {
@@ -117,23 +117,6 @@ impl Marketplace {
 
     pub async fn payout_stats(&self) -> anyhow::Result<PayoutStats> {
         self.seller_get(paths::PAYOUT_STATS).await
-    }
-
-    async fn any_product_id(&self) -> anyhow::Result<String> {
-        let page: OrderPage = self
-            .seller_get(&format!("{}?per_page=1", paths::ORDERS))
-            .await?;
-        let summary = page
-            .orders
-            .first()
-            .context("the demo store has no orders")?;
-        let order = self.order(&summary.id).await?;
-        Ok(order
-            .items
-            .first()
-            .context("an order without items")?
-            .product_id
-            .clone())
     }
 
     async fn seller_get<T: serde::de::DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
