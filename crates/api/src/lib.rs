@@ -33,7 +33,9 @@ pub use payout::{
 pub use seller::{
     CreateProduct, CreateSeller, CreatedSeller, ProductInfo, SellerAccount, SellerList,
 };
-pub use stats::{DashboardQuery, DashboardStats, MonthlyPoint, Period, RecordVisits, TopProduct};
+pub use stats::{
+    DashboardQuery, DashboardStats, MonthlyPoint, Period, RecordVisits, RevenuePoint, TopProduct,
+};
 
 /// The `Idempotency-Key` request header accepted by every mutation.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";

@@ -17,6 +17,10 @@ pub struct CreateSeller {
     /// Weekly when absent.
     #[serde(default)]
     pub payout_schedule: Option<PayoutSchedule>,
+    /// The store's IANA time zone (`"Europe/Berlin"`), which its "today" and its day and
+    /// month buckets follow. UTC when absent.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl CreateSeller {
@@ -30,6 +34,8 @@ pub struct SellerAccount {
     pub name: String,
     pub currency: Currency,
     pub payout_schedule: PayoutSchedule,
+    /// The store's IANA time zone.
+    pub time_zone: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -41,6 +47,8 @@ pub struct CreatedSeller {
     pub name: String,
     pub currency: Currency,
     pub payout_schedule: PayoutSchedule,
+    /// The store's IANA time zone.
+    pub time_zone: String,
     pub created_at: DateTime<Utc>,
     /// The seller's bearer token.
     pub token: String,
@@ -93,6 +101,11 @@ mod tests {
         assert_eq!(body.payout_schedule, Some(PayoutSchedule::Monthly));
         let short: CreateSeller = serde_json::from_str(r#"{"name":"S","currency":"GBP"}"#).unwrap();
         assert_eq!(short.payout_schedule, None);
+        assert_eq!(short.time_zone, None);
+        let zoned: CreateSeller =
+            serde_json::from_str(r#"{"name":"S","currency":"USD","time_zone":"America/New_York"}"#)
+                .unwrap();
+        assert_eq!(zoned.time_zone.as_deref(), Some("America/New_York"));
         assert!(serde_json::from_str::<CreateSeller>(r#"{"name":"S","currency":"eur"}"#).is_err());
         assert!(
             serde_json::from_str::<CreateSeller>(r#"{"name":"S","currency":"EUR","x":1}"#).is_err()

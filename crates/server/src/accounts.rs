@@ -9,12 +9,14 @@ use crate::ids;
 use crate::store::{self, NewSeller, Seller, Store};
 
 /// Creates the seller `body` describes at `now` (weekly payouts unless it says otherwise)
-/// and returns it with its token. Bad names are [`store::Error::Invalid`].
+/// and returns it with its token (UTC unless it names a time zone). Bad names and unknown
+/// time zones are [`store::Error::Invalid`].
 pub async fn create_seller(
     store: &Store,
     body: &CreateSeller,
     now: DateTime<Utc>,
 ) -> Result<CreatedSeller, store::Error> {
+    let time_zone = store::time_zone(body.time_zone.as_deref())?;
     let (id, token) = {
         let mut rng = rand::rng();
         (ids::seller_id(&mut rng), ids::seller_token(&mut rng))
@@ -24,6 +26,7 @@ pub async fn create_seller(
         name: body.name.clone(),
         currency: body.currency,
         payout_schedule: body.payout_schedule.unwrap_or(PayoutSchedule::Weekly),
+        time_zone,
         created_at: now,
     };
     let seller = store.create_seller(&new, &token).await?;
@@ -32,6 +35,7 @@ pub async fn create_seller(
         name: seller.name,
         currency: seller.currency,
         payout_schedule: seller.payout_schedule,
+        time_zone: seller.time_zone.name().to_owned(),
         created_at: seller.created_at,
         token,
     })
@@ -44,6 +48,7 @@ pub fn account(seller: Seller) -> SellerAccount {
         name: seller.name,
         currency: seller.currency,
         payout_schedule: seller.payout_schedule,
+        time_zone: seller.time_zone.name().to_owned(),
         created_at: seller.created_at,
     }
 }

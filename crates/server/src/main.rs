@@ -77,6 +77,9 @@ enum SellersCommand {
         /// weekly, biweekly or monthly.
         #[arg(long, default_value = "weekly", value_parser = schedule)]
         payout_schedule: PayoutSchedule,
+        /// The store's IANA time zone, like Europe/Berlin: its "today" and its day buckets.
+        #[arg(long, default_value = "UTC", value_parser = time_zone)]
+        time_zone: String,
     },
     /// List the sellers (without tokens), oldest first.
     List {
@@ -91,6 +94,13 @@ fn schedule(text: &str) -> Result<PayoutSchedule, String> {
         .map_err(|_| format!("expected weekly, biweekly or monthly, got {text:?}"))
 }
 
+/// An IANA time zone name, checked.
+fn time_zone(text: &str) -> Result<String, String> {
+    sellerdash_server::store::time_zone(Some(text))
+        .map(|zone| zone.name().to_owned())
+        .map_err(|err| err.to_string())
+}
+
 async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
     match command {
         SellersCommand::Add {
@@ -98,12 +108,14 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
             name,
             currency,
             payout_schedule,
+            time_zone,
         } => {
             let store = Store::open(&db).await.context("opening the database")?;
             let body = CreateSeller {
                 name,
                 currency,
                 payout_schedule: Some(payout_schedule),
+                time_zone: Some(time_zone),
             };
             let created = accounts::create_seller(&store, &body, sellerdash_server::store::now())
                 .await
@@ -113,10 +125,11 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
             println!("id: {}", created.id);
             println!("token: {}", created.token);
             eprintln!(
-                "seller {:?} ({}, {} payouts) created; the token is shown only now",
+                "seller {:?} ({}, {} payouts, {}) created; the token is shown only now",
                 created.name,
                 created.currency,
-                schedule_name(created.payout_schedule)
+                schedule_name(created.payout_schedule),
+                created.time_zone
             );
         }
         SellersCommand::List { db } => {
@@ -125,10 +138,11 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
             store.close().await;
             for seller in sellers? {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}",
                     seller.id,
                     seller.currency,
                     schedule_name(seller.payout_schedule),
+                    seller.time_zone.name(),
                     seller.created_at.to_rfc3339(),
                     seller.name
                 );

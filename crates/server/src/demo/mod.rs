@@ -1,5 +1,5 @@
-//! The deterministic demo store: two sellers (the main one in EUR, a second one in GBP that
-//! proves tenant scoping), their products, about 90 days of orders whose statuses follow
+//! The deterministic demo store: two sellers (the main one in EUR on Berlin time, a second
+//! one in GBP on London time that proves tenant scoping), their products, about 90 days of orders whose statuses follow
 //! from their age, daily visits and the past payouts.
 //!
 //! [`generate`] is a pure function of a fixed seed and the current time: every order is
@@ -11,6 +11,7 @@
 mod catalog;
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, SubsecRound, Utc, Weekday};
+use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sellerdash_api::{AdminAction, Currency, Customer, PaymentMethod, PayoutSchedule};
@@ -38,6 +39,7 @@ struct Shop {
     name: &'static str,
     token: &'static str,
     currency: Currency,
+    time_zone: Tz,
     schedule: PayoutSchedule,
     sku_prefix: &'static str,
     products: &'static [(&'static str, i64)],
@@ -58,6 +60,7 @@ const SHOPS: [Shop; 2] = [
         name: "Atelier Lumen",
         token: DEMO_SELLER_TOKEN,
         currency: Currency::EUR,
+        time_zone: Tz::Europe__Berlin,
         schedule: PayoutSchedule::Weekly,
         sku_prefix: "LUM",
         products: LUMEN_PRODUCTS,
@@ -74,6 +77,7 @@ const SHOPS: [Shop; 2] = [
         name: "Harbour & Pine",
         token: SECOND_SELLER_TOKEN,
         currency: Currency::GBP,
+        time_zone: Tz::Europe__London,
         schedule: PayoutSchedule::Monthly,
         sku_prefix: "HAR",
         products: HARBOUR_PRODUCTS,
@@ -111,6 +115,7 @@ fn generate_shop(rng: &mut StdRng, shop: &Shop, now: DateTime<Utc>, ops: &mut Ve
         currency: shop.currency,
         token: Some(shop.token.to_owned()),
         payout_schedule: shop.schedule,
+        time_zone: shop.time_zone,
         created_at: opened,
     }));
     for (index, (name, price_minor)) in shop.products.iter().enumerate() {

@@ -32,9 +32,12 @@ pub use order_read::OrderFilter;
 pub use order_write::{MAX_QUANTITY, NewOrder, NewOrderItem};
 pub use payouts::next_payout_date;
 pub use seed::SeedOp;
-pub use seller_write::{NewSeller, token_digest};
+pub use seller_write::{NewSeller, time_zone, token_digest};
 pub use sellers::{NewProduct, Product, Seller};
-pub use stats::{growth_bp, month_to_date, period_start};
+pub use stats::{
+    PeriodWindows, growth_bp, local_instant, local_midnight, month_to_date, period_start,
+    period_windows,
+};
 
 /// A failure of the store. `NotFound`, `Invalid` and `Conflict` are answers about the
 /// request; the rest are the server's own failures.

@@ -3,6 +3,7 @@
 //! tokens come from the caller.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sellerdash_api::{CreateProduct, CreateSeller, Currency, Money, PayoutSchedule};
 use sha2::{Digest, Sha256};
 
@@ -18,6 +19,7 @@ pub struct NewSeller {
     pub name: String,
     pub currency: Currency,
     pub payout_schedule: PayoutSchedule,
+    pub time_zone: Tz,
     pub created_at: DateTime<Utc>,
 }
 
@@ -28,6 +30,20 @@ pub fn token_digest(token: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// The IANA time zone `name` names (`"Europe/Berlin"`, `"UTC"`); UTC when absent. An
+/// unknown name is [`Error::Invalid`] naming the `time_zone` field.
+pub fn time_zone(name: Option<&str>) -> Result<Tz> {
+    let Some(name) = name else {
+        return Ok(Tz::UTC);
+    };
+    name.trim().parse().map_err(|_| {
+        Error::Invalid(format!(
+            "time_zone must be an IANA time zone name like \"Europe/Berlin\", got {:?}",
+            clip(name)
+        ))
+    })
 }
 
 /// `text` trimmed, if it has 1 to `max` characters and no control characters.
@@ -55,8 +71,9 @@ impl Store {
         let digest = token_digest(token);
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "INSERT INTO sellers (id, name, currency, token, token_hash, payout_schedule, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sellers \
+             (id, name, currency, token, token_hash, payout_schedule, time_zone, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&new.id)
         .bind(&seller_name)
@@ -64,6 +81,7 @@ impl Store {
         .bind(format!("sha256:{digest}"))
         .bind(&digest)
         .bind(name(new.payout_schedule)?)
+        .bind(new.time_zone.name())
         .bind(ts(new.created_at))
         .execute(&mut *tx)
         .await?;

@@ -2,6 +2,7 @@
 //! and the seed's inserts. Sellers and products made at run time are in `seller_write`.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use sellerdash_api::{Currency, Money, PayoutSchedule};
 use sqlx::SqliteConnection;
 
@@ -20,6 +21,8 @@ pub struct Seller {
     /// demo sellers); `None` for a seller whose token is kept only as a digest.
     pub token: Option<String>,
     pub payout_schedule: PayoutSchedule,
+    /// The store's time zone: its "today" and its day and month buckets.
+    pub time_zone: Tz,
     pub created_at: DateTime<Utc>,
 }
 
@@ -50,6 +53,7 @@ struct SellerRow {
     token: String,
     token_hash: Option<String>,
     payout_schedule: String,
+    time_zone: String,
     created_at: String,
 }
 
@@ -57,7 +61,7 @@ struct SellerRow {
 macro_rules! select_sellers {
     ($rest:literal) => {
         concat!(
-            "SELECT id, name, currency, token, token_hash, payout_schedule, created_at \
+            "SELECT id, name, currency, token, token_hash, payout_schedule, time_zone, created_at \
              FROM sellers ",
             $rest
         )
@@ -73,6 +77,10 @@ impl TryFrom<SellerRow> for Seller {
                 .parse()
                 .map_err(|err| Error::Corrupt(format!("seller currency: {err}")))?,
             payout_schedule: parse(&row.payout_schedule)?,
+            time_zone: row
+                .time_zone
+                .parse()
+                .map_err(|err| Error::Corrupt(format!("seller time zone: {err}")))?,
             created_at: parse_ts(&row.created_at)?,
             id: row.id,
             name: row.name,
@@ -156,14 +164,15 @@ pub(super) async fn insert_seller_in(conn: &mut SqliteConnection, seller: &Selle
         .as_deref()
         .ok_or_else(|| Error::Invalid(format!("seller {:?} has no token", seller.id)))?;
     sqlx::query(
-        "INSERT INTO sellers (id, name, currency, token, payout_schedule, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sellers (id, name, currency, token, payout_schedule, time_zone, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&seller.id)
     .bind(&seller.name)
     .bind(seller.currency.as_str())
     .bind(token)
     .bind(name(seller.payout_schedule)?)
+    .bind(seller.time_zone.name())
     .bind(ts(seller.created_at))
     .execute(&mut *conn)
     .await?;

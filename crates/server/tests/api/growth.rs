@@ -20,6 +20,7 @@ async fn store(dir: &tempfile::TempDir) -> (Store, Seller) {
         currency: Currency::EUR,
         token: Some("growth-token".to_owned()),
         payout_schedule: PayoutSchedule::Weekly,
+        time_zone: chrono_tz::Tz::UTC,
         created_at: at("2025-01-01T00:00:00Z"),
     };
     let product = NewProduct {
