@@ -1,5 +1,6 @@
 //! The `sellers` CLI: `sellers add` prints an id and a token that a server on the same file
-//! accepts; `sellers list` shows the account without its token; bad input fails.
+//! accepts; `sellers list` shows the account (with its time zone) without its token; bad
+//! input fails.
 
 use std::process::{Command, Output};
 
@@ -39,6 +40,8 @@ async fn sellers_add_prints_a_working_token() {
         "Cli Shop",
         "--currency",
         "EUR",
+        "--time-zone",
+        "Europe/Berlin",
     ]);
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -46,13 +49,18 @@ async fn sellers_add_prints_a_working_token() {
     assert!(id.starts_with("sel_") && token.len() >= 40, "{stdout}");
 
     for bad in [
-        ["--name", "Shop", "--currency", "euro"],
-        ["--name", " ", "--currency", "EUR"],
+        &["--name", "Shop", "--currency", "euro"][..],
+        &["--name", " ", "--currency", "EUR"],
+        &["--name", "Shop", "--currency", "EUR", "--time-zone", "Berlin"],
     ] {
         let mut args = vec!["sellers", "add", "--db", db_arg];
         args.extend(bad);
         let out = cli(&args);
         assert!(!out.status.success(), "{bad:?}: {out:?}");
+        if bad.contains(&"Berlin") {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("time_zone"), "{stderr}");
+        }
     }
     let out = cli(&[
         "sellers",
@@ -73,7 +81,7 @@ async fn sellers_add_prints_a_working_token() {
     let listed = String::from_utf8(out.stdout).unwrap();
     assert_eq!(listed.lines().count(), 1, "{listed}");
     assert!(
-        listed.starts_with(&format!("{id}\tEUR\tweekly\t")),
+        listed.starts_with(&format!("{id}\tEUR\tweekly\tEurope/Berlin\t")),
         "{listed}"
     );
     assert!(listed.trim_end().ends_with("\tCli Shop"), "{listed}");
@@ -89,6 +97,7 @@ async fn sellers_add_prints_a_working_token() {
     let (status, dash) = t.get(token, paths::DASHBOARD).await;
     assert_eq!(status, 200, "{dash}");
     assert_eq!(dash["revenue"]["currency"], "EUR");
+    assert_eq!(dash["time_zone"], "Europe/Berlin");
     t.server.shutdown().await;
 }
 

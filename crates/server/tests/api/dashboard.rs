@@ -81,6 +81,16 @@ async fn sales_and_revenue_match_the_order_list() {
         sales * 10_000 / visitors
     );
     assert_eq!(dash["monthly"].as_array().unwrap().len(), 12);
+    assert_eq!(dash["time_zone"], "Europe/Berlin");
+    let series = dash["series"].as_array().unwrap();
+    assert_eq!(series.len(), 7);
+    let in_series: i64 = series
+        .iter()
+        .map(|p| p["revenue"]["amount_minor"].as_i64().unwrap())
+        .sum();
+    assert_eq!(in_series, revenue);
+    let (_, other) = t.get(&t.other_seller().token, paths::DASHBOARD).await;
+    assert_eq!(other["time_zone"], "Europe/London");
     let top = dash["top_products"].as_array().unwrap();
     assert!(!top.is_empty() && top.len() <= 10);
 }

@@ -13,12 +13,14 @@ mod idempotency;
 mod lifecycle;
 mod messages;
 mod metrics;
+mod money;
 mod seed;
 mod sellers;
 #[cfg(unix)]
 mod signals;
 mod simulator;
 mod tenancy;
+mod time_zone;
 mod timeouts;
 mod tokens;
 mod validation;
