@@ -282,7 +282,7 @@ impl CoreHandle {
         let sales = QueryKey::sales_prefix();
         self.engine.invalidate_where(|key| {
             *key == pending
-                || *key == dashboard
+                || key.starts_with(&dashboard)
                 || *key == detail
                 || (key.starts_with(&sales) && !key.starts_with(&details))
         });

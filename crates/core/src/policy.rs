@@ -194,6 +194,7 @@ impl Policies {
     pub fn for_key(&self, key: &QueryKey) -> &QueryPolicy {
         let segments: Vec<&str> = key.segments().iter().map(String::as_str).collect();
         match segments.as_slice() {
+            ["seller", "dashboard", ..] => &self.dashboard,
             ["seller", "orders", "pending", ..] => &self.pending_orders,
             ["seller", "sales", "byId", ..] => &self.order_detail,
             ["seller", "sales", ..] | ["seller", "orders", ..] => &self.sales,
@@ -261,6 +262,11 @@ mod tests {
             p.for_key(&QueryKey::pending_orders()).stale_time,
             Duration::from_secs(3)
         );
+        for period in sellerdash_api::Period::ALL {
+            let key = QueryKey::dashboard_period(period);
+            assert_eq!(p.for_key(&key), &p.dashboard, "{key}");
+            assert!(p.policy(&key).is_some(), "{key}");
+        }
         assert_eq!(
             p.for_key(&QueryKey::dashboard()).refetch_interval,
             Duration::from_secs(5)

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use sellerdash_api::{DashboardQuery, OrderQuery, OrderStatus, PayoutHistoryQuery};
+use sellerdash_api::{DashboardQuery, OrderQuery, OrderStatus, PayoutHistoryQuery, Period};
 use sellerdash_query::{FetchError, Fetcher};
 use sellerdash_state::QueryKey;
 use serde::Serialize;
@@ -14,8 +14,9 @@ use crate::source::{Source, SourceError, SourceResult};
 /// A seller query the core knows how to fetch, parsed from its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SellerQuery {
-    /// `seller/dashboard`: the dashboard figures of the default period.
-    Dashboard,
+    /// `seller/dashboard[/{period}]`: the dashboard figures of one period (the default
+    /// period without a suffix).
+    Dashboard(Period),
     /// `seller/orders/pending`: the first page (the largest the contract allows) of the
     /// orders waiting for confirmation, with the server's total.
     PendingOrders,
@@ -34,7 +35,13 @@ impl SellerQuery {
     pub fn parse(key: &QueryKey) -> Option<Self> {
         let segments: Vec<&str> = key.segments().iter().map(String::as_str).collect();
         let query = match segments.as_slice() {
-            ["seller", "dashboard"] => Self::Dashboard,
+            ["seller", "dashboard"] => Self::Dashboard(Period::default()),
+            ["seller", "dashboard", period] => {
+                let period: Period = period.parse().ok()?;
+                // Only the canonical spelling: the default period is the bare key.
+                (QueryKey::dashboard_period(period) == *key).then_some(())?;
+                Self::Dashboard(period)
+            }
             ["seller", "orders", "pending"] => Self::PendingOrders,
             ["seller", "sales"] => Self::Sales(Vec::new()),
             ["seller", "sales", "byId", id] if !id.is_empty() => Self::Order((*id).to_owned()),
@@ -63,7 +70,7 @@ impl SellerQuery {
 
     pub async fn fetch(self, source: &dyn Source) -> SourceResult<serde_json::Value> {
         match self {
-            Self::Dashboard => json(source.dashboard_stats(DashboardQuery::default()).await?),
+            Self::Dashboard(period) => json(source.dashboard_stats(DashboardQuery { period }).await?),
             Self::PendingOrders => json(source.pending_orders(1, OrderQuery::MAX_PER_PAGE).await?),
             Self::Sales(statuses) => {
                 let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
@@ -173,6 +180,9 @@ mod tests {
             QueryKey::payout_stats(),
             QueryKey::payout_history(None),
             QueryKey::payout_history(Some((3, 2026))),
+            QueryKey::dashboard_period(Period::Today),
+            QueryKey::dashboard_period(Period::Days7),
+            QueryKey::dashboard_period(Period::Months12),
         ];
         for key in known {
             assert!(SellerQuery::parse(&key).is_some(), "{key}");
@@ -184,9 +194,22 @@ mod tests {
             "seller/sales/nonsense",
             "seller/payouts/history/13/2026",
             "other/dashboard",
+            "seller/dashboard/30d",
+            "seller/dashboard/1y",
+            "seller/dashboard/7d/x",
         ] {
             let key = QueryKey::new(bad.split('/'));
             assert_eq!(SellerQuery::parse(&key), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_dashboard_key_asks_for_its_period() {
+        for period in Period::ALL {
+            assert_eq!(
+                SellerQuery::parse(&QueryKey::dashboard_period(period)),
+                Some(SellerQuery::Dashboard(period))
+            );
         }
     }
 

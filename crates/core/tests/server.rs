@@ -1,6 +1,6 @@
 //! The core against the real reference server (demo store, no simulator) with scaled-down
 //! policies: an order created through the admin API is announced exactly once, and
-//! confirming it removes it from the pending snapshot.
+//! confirming it removes it from the pending snapshot and refreshes every dashboard period.
 
 #![allow(clippy::unwrap_used)]
 
@@ -9,7 +9,9 @@ mod common;
 use std::time::Duration;
 
 use common::alerts;
-use sellerdash_api::{CreateOrder, CreateOrderItem, Order, OrderPage, OrderStatus, paths};
+use sellerdash_api::{
+    CreateOrder, CreateOrderItem, DashboardStats, Order, OrderPage, OrderStatus, Period, paths,
+};
 use sellerdash_core::{Core, CoreConfig, CoreEvent, ErrorKind, Policies, QueryKey, channel_sink};
 use sellerdash_server::ServerConfig;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -130,6 +132,72 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
         core.confirm(&created.id).await.unwrap_err().code,
         ErrorKind::Conflict
     );
+    core.shutdown().await;
+    drop(server);
+}
+
+/// The dashboard's figures of `key` once it has an answer from the server.
+async fn dashboard_of(
+    core: &sellerdash_core::CoreHandle,
+    key: &QueryKey,
+    until: impl Fn(&DashboardStats) -> bool,
+) -> DashboardStats {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(Ok(stats)) = core
+            .snapshot(key)
+            .and_then(|snap| snap.decode::<DashboardStats>())
+            && until(&stats)
+        {
+            return stats;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{key} never came");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server =
+        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
+            .await
+            .unwrap();
+    let seller = server.sellers().into_iter().next().unwrap();
+    let mut config = CoreConfig::new(
+        server.base_url(),
+        seller.token.clone(),
+        dir.path().join("app"),
+    );
+    // Intervals of minutes: within this test only an invalidation refetches.
+    config.policies = Policies::default().scaled(20.0);
+    let core = Core::start(config, channel_sink().0).await.unwrap();
+
+    let week = QueryKey::dashboard_period(Period::Days7);
+    core.observe(&week).unwrap();
+    let stats = dashboard_of(&core, &week, |_| true).await;
+    assert_eq!(stats.period, Period::Days7);
+    assert_eq!(stats.series.len(), 7);
+    assert_eq!(stats.time_zone, "Europe/Berlin");
+    let pinned = dashboard_of(&core, &QueryKey::dashboard(), |_| true).await;
+    assert_eq!(pinned.period, Period::Days30);
+
+    assert_eq!(stats.pending_orders, pinned.pending_orders);
+    assert!(stats.pending_orders > 0, "the demo store has pending orders");
+
+    let first = loop {
+        if let Some(ids) = pending_ids(&core) {
+            break ids[0].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    core.confirm(&first).await.unwrap();
+    let fewer = stats.pending_orders - 1;
+    for key in [week, QueryKey::dashboard()] {
+        let after = dashboard_of(&core, &key, |s| s.pending_orders == fewer).await;
+        assert_eq!(after.pending_orders, fewer, "{key}");
+    }
     core.shutdown().await;
     drop(server);
 }

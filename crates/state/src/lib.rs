@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use sellerdash_api::{OrderStatus, OrderSummary};
+pub use sellerdash_api::{OrderStatus, OrderSummary, Period};
 
 /// A hierarchical query key, `["seller", "orders", "pending"]`, shown as
 /// `seller/orders/pending`. Invalidating a key invalidates every key it is a prefix of.
@@ -35,9 +35,21 @@ impl QueryKey {
         self.0.starts_with(&prefix.0)
     }
 
-    /// `seller/dashboard`: the dashboard stats.
+    /// `seller/dashboard`: the dashboard stats of the default period (30 days), the key
+    /// the core keeps pinned, and the prefix of every period's key.
     pub fn dashboard() -> Self {
         Self::new(["seller", "dashboard"])
+    }
+
+    /// The dashboard stats of one period: [`dashboard`](Self::dashboard) for the default
+    /// period (so the pinned query serves it), `seller/dashboard/{today|7d|12m}` for the
+    /// others. One period is always one key.
+    pub fn dashboard_period(period: Period) -> Self {
+        let mut key = Self::dashboard();
+        if period != Period::default() {
+            key.0.push(period.as_str().to_owned());
+        }
+        key
     }
 
     /// `seller/orders/pending`: the orders waiting for the seller's confirmation.
@@ -333,6 +345,28 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&pending).unwrap(),
             r#"["seller","orders","pending"]"#
+        );
+    }
+
+    #[test]
+    fn every_dashboard_period_is_under_the_pinned_key() {
+        let names: Vec<String> = Period::ALL
+            .into_iter()
+            .map(|p| QueryKey::dashboard_period(p).to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "seller/dashboard/today",
+                "seller/dashboard/7d",
+                "seller/dashboard",
+                "seller/dashboard/12m",
+            ]
+        );
+        assert!(
+            Period::ALL
+                .into_iter()
+                .all(|p| QueryKey::dashboard_period(p).starts_with(&QueryKey::dashboard()))
         );
     }
 }

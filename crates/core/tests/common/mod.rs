@@ -104,6 +104,7 @@ pub fn order_from(summary: &OrderSummary) -> Order {
 pub fn dashboard(serial: u64, pending: u64) -> DashboardStats {
     DashboardStats {
         period: Period::Days30,
+        time_zone: "UTC".to_owned(),
         period_start: at(0),
         sales_count: serial,
         revenue: Money::new(100 * serial as i64, Currency::EUR),
@@ -114,6 +115,9 @@ pub fn dashboard(serial: u64, pending: u64) -> DashboardStats {
         top_products: Vec::new(),
         monthly: Vec::new(),
         monthly_growth_bp: None,
+        series: Vec::new(),
+        previous_revenue: Money::new(0, Currency::EUR),
+        change_bp: None,
         generated_at: at(serial),
     }
 }
