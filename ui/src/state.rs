@@ -1,10 +1,11 @@
-//! The app's own state (not the data, which lives in the core): which page is shown and the
-//! Sales page's filter (kept here so it survives a visit to an order's details).
+//! The app's own state (not the data, which lives in the core): which page is shown, the
+//! Sales page's filter (kept here so it survives a visit to an order's details) and the
+//! dashboard's period (remembered while the app runs).
 //! A `Reducible` with an `Action` enum, shared through a context.
 
 use std::rc::Rc;
 
-use sellerdash_api::OrderStatus;
+use sellerdash_api::{OrderStatus, Period};
 use serde::Deserialize;
 use yew::prelude::*;
 
@@ -89,6 +90,7 @@ impl SalesFilter {
 pub enum Action {
     Navigate(Page),
     SetSalesFilter(SalesFilter),
+    SetDashboardPeriod(Period),
 }
 
 /// The UI state shared by every component.
@@ -96,6 +98,8 @@ pub enum Action {
 pub struct AppState {
     pub page: Page,
     pub sales_filter: SalesFilter,
+    /// The dashboard's period (30 days, the pinned query's, until the seller picks another).
+    pub dashboard_period: Period,
 }
 
 impl Reducible for AppState {
@@ -111,6 +115,11 @@ impl Reducible for AppState {
             Action::SetSalesFilter(filter) if filter == self.sales_filter => self,
             Action::SetSalesFilter(sales_filter) => Rc::new(AppState {
                 sales_filter,
+                ..(*self).clone()
+            }),
+            Action::SetDashboardPeriod(period) if period == self.dashboard_period => self,
+            Action::SetDashboardPeriod(dashboard_period) => Rc::new(AppState {
+                dashboard_period,
                 ..(*self).clone()
             }),
         }
@@ -157,6 +166,17 @@ mod tests {
         assert_eq!(state.page.tab(), Page::Sales);
         let back = state.reduce(Action::Navigate(Page::Sales));
         assert_eq!(back.sales_filter, SalesFilter::Active);
+    }
+
+    #[test]
+    fn the_dashboard_period_survives_other_pages() {
+        let state = Rc::new(AppState::default());
+        assert_eq!(state.dashboard_period, Period::Days30);
+        let state = state
+            .reduce(Action::SetDashboardPeriod(Period::Days7))
+            .reduce(Action::Navigate(Page::Pending))
+            .reduce(Action::Navigate(Page::Dashboard));
+        assert_eq!(state.dashboard_period, Period::Days7);
     }
 
     #[test]

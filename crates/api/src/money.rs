@@ -205,6 +205,55 @@ mod tests {
     }
 
     #[test]
+    fn formats_negative_zero_and_large_amounts_per_exponent() {
+        let cases = [
+            (Money::new(0, Currency::EUR), "€0.00"),
+            (Money::new(0, Currency::JPY), "¥0"),
+            (Money::new(0, Currency::KWD), "KWD 0.000"),
+            (Money::new(-1, Currency::KWD), "-KWD 0.001"),
+            (Money::new(-1_234_567, Currency::JPY), "-¥1,234,567"),
+            (Money::new(-123_456, Currency::EUR), "-€1,234.56"),
+            (Money::new(1_000_000_000, Currency::KWD), "KWD 1,000,000.000"),
+            (Money::new(10, Currency::EUR), "€0.10"),
+            (Money::new(100_00, Currency::EUR), "€100.00"),
+            (Money::new(5, Currency::from_str("CHF").unwrap()), "CHF 0.05"),
+            (
+                Money::new(i64::MAX, Currency::EUR),
+                "€92,233,720,368,547,758.07",
+            ),
+            (
+                Money::new(i64::MIN, Currency::EUR),
+                "-€92,233,720,368,547,758.08",
+            ),
+            (
+                Money::new(i64::MAX, Currency::JPY),
+                "¥9,223,372,036,854,775,807",
+            ),
+            (
+                Money::new(i64::MIN, Currency::KWD),
+                "-KWD 9,223,372,036,854,775.808",
+            ),
+        ];
+        for (money, text) in cases {
+            assert_eq!(money.to_string(), text, "{money:?}");
+        }
+        assert_eq!(Money::new(-5, Currency::JPY).format_amount(), "-5");
+        assert_eq!(Money::new(1_000, Currency::KWD).format_amount(), "1.000");
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_wrong_total() {
+        let max = Money::new(i64::MAX, Currency::EUR);
+        assert_eq!(
+            max.checked_add(Money::new(1, Currency::EUR)),
+            Err(MoneyError::Overflow)
+        );
+        assert_eq!(max.checked_mul(2), Err(MoneyError::Overflow));
+        let negative = Money::new(-250, Currency::EUR).checked_add(Money::new(100, Currency::EUR));
+        assert_eq!(negative, Ok(Money::new(-150, Currency::EUR)));
+    }
+
+    #[test]
     fn sums_are_exact_and_never_mix_currencies() {
         let dime = Money::new(10, Currency::EUR);
         let total = (0..1000).try_fold(Money::zero(Currency::EUR), |acc, _| acc.checked_add(dime));

@@ -1,25 +1,28 @@
-//! Revenue per month for the last twelve months as a small inline SVG bar chart, with the
-//! month-over-month growth. Bar heights are integer arithmetic on minor units.
+//! Revenue over the dashboard's period as a small inline SVG bar chart: one bar per hour of
+//! the store's day, per store day or per month, with the period's total and its change
+//! against the previous period. Bar heights are integer arithmetic on minor units; every bar
+//! names its bucket and its amount in a tooltip. Buckets are labelled with the store's wall
+//! clock as the server reports it, so the chart needs no time-zone database.
 
 use std::rc::Rc;
 
-use sellerdash_api::MonthlyPoint;
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use sellerdash_api::{DashboardStats, Money, Period, RevenuePoint};
 use yew::prelude::*;
 
 use crate::format;
 
 const WIDTH: i64 = 600;
-const PLOT_TOP: i64 = 8;
+/// Room on the left for the scale's amounts.
+const PLOT_LEFT: i64 = 64;
+const PLOT_TOP: i64 = 10;
 const PLOT_HEIGHT: i64 = 136;
 const BASELINE: i64 = PLOT_TOP + PLOT_HEIGHT;
 const HEIGHT: i64 = BASELINE + 24;
 
 #[derive(Properties, PartialEq)]
 pub struct RevenueChartProps {
-    /// Oldest first, the current month last.
-    pub months: Rc<Vec<MonthlyPoint>>,
-    /// Current month against the previous one, in basis points.
-    pub growth_bp: Option<i64>,
+    pub stats: Rc<DashboardStats>,
 }
 
 /// The bar's height in SVG units for `amount` when the tallest bar is `max`.
@@ -31,79 +34,186 @@ fn bar_height(amount: i64, max: i64) -> i64 {
     i64::try_from(scaled).unwrap_or(PLOT_HEIGHT).max(2)
 }
 
+/// What the previous period is called after "vs".
+pub fn previous_name(period: Period) -> &'static str {
+    match period {
+        Period::Today => "yesterday at this time",
+        Period::Days7 => "previous 7 days",
+        Period::Days30 => "previous 30 days",
+        Period::Months12 => "previous 12 months",
+    }
+}
+
+/// The bucket's name in its tooltip: `"Sun 29 Mar, 14:00 – 15:00"`, `"Sun 29 Mar 2026"`,
+/// `"March 2026"`.
+pub fn bucket_name(period: Period, start: NaiveDateTime) -> String {
+    match period {
+        Period::Today => {
+            let next = (start.hour() + 1) % 24;
+            format!(
+                "{}, {:02}:00 – {next:02}:00",
+                format::short_date(start.date()),
+                start.hour()
+            )
+        }
+        Period::Days7 | Period::Days30 => format::date(start.date()),
+        Period::Months12 => format!("{} {}", format::month_long(start.month()), start.year()),
+    }
+}
+
+/// The axis label under bucket `index` of `count`, if that bucket gets one: every sixth
+/// hour, every day of a week, every seventh day of 30 counted back from today, every month.
+pub fn axis_label(period: Period, start: NaiveDateTime, index: usize, count: usize) -> Option<String> {
+    match period {
+        Period::Today => (start.hour().is_multiple_of(6) && start.minute() == 0)
+            .then(|| format!("{:02}:00", start.hour())),
+        Period::Days7 => Some(start.format("%a %-d").to_string()),
+        Period::Days30 => (count.saturating_sub(index + 1).is_multiple_of(7)).then(|| start.format("%-d %b").to_string()),
+        Period::Months12 => Some(if start.month() == 1 {
+            format!("{} ’{:02}", format::month_short(1), start.year() % 100)
+        } else {
+            format::month_short(start.month()).to_owned()
+        }),
+    }
+}
+
+/// What the chart is, for a screen reader.
+fn chart_label(period: Period, time_zone: &str) -> String {
+    let what = match period {
+        Period::Today => "Revenue per hour today",
+        Period::Days7 => "Revenue per day, last 7 days",
+        Period::Days30 => "Revenue per day, last 30 days",
+        Period::Months12 => "Revenue per month, last 12 months",
+    };
+    format!("{what} ({time_zone} time)")
+}
+
+/// The index of the bucket holding the moment the figures were made (the last one that has
+/// begun), for the highlight; later buckets (the rest of today) are still to come.
+fn current_index(stats: &DashboardStats) -> Option<usize> {
+    stats
+        .series
+        .iter()
+        .rposition(|point| point.start <= stats.generated_at)
+}
+
 #[component]
 pub fn RevenueChart(props: &RevenueChartProps) -> Html {
-    let months = &props.months;
-    let max = months
+    let stats = &props.stats;
+    let period = stats.period;
+    let currency = stats.revenue.currency;
+    let series: &[RevenuePoint] = &stats.series;
+    let max = series
         .iter()
-        .map(|m| m.revenue.amount_minor)
+        .map(|p| p.revenue.amount_minor)
         .max()
         .unwrap_or(0);
-    let slots = i64::try_from(months.len()).unwrap_or(1).max(1);
-    let slot = WIDTH / slots;
-    let bar_width = slot * 3 / 5;
-    let last = months.len().saturating_sub(1);
-    let growth = match props.growth_bp {
+    let change = match stats.change_bp {
         Some(bp) => html! {
-            <span class={classes!("growth", if bp < 0 { "down" } else { "up" })}>
+            <span class={classes!("growth", if bp < 0 { "down" } else { "up" })}
+                data-testid="revenue-change"
+                title={format!("{} in the {}", stats.previous_revenue, previous_name(period))}>
                 {format::growth(bp)}
-                <span class="muted">{" vs the same days last month"}</span>
+                <span class="muted">{format!(" vs {}", previous_name(period))}</span>
             </span>
         },
-        None => {
-            html! { <span class="growth muted">{"No revenue in the same days last month to compare"}</span> }
-        }
+        None => html! {
+            <span class="growth muted" data-testid="revenue-change">
+                {format!("— no revenue in the {} to compare", previous_name(period))}
+            </span>
+        },
     };
-    let this_month = months.last().map(|point| {
-        html! {
-            <p class="chart-figure">
-                <strong>{point.revenue.to_string()}</strong>
-                <span class="muted">
-                    {format!(" in {} · {}", format::month_short(point.month),
-                        format::plural(point.orders, "order", "orders"))}
-                </span>
-            </p>
-        }
-    });
-    let bars = months.iter().enumerate().map(|(i, point)| {
-        let x = i64::try_from(i).unwrap_or(0) * slot + (slot - bar_width) / 2;
+    let figure = html! {
+        <p class="chart-figure">
+            <strong data-testid="chart-total">{stats.revenue.to_string()}</strong>
+            <span class="muted">
+                {format!(" · {}", format::plural(stats.sales_count, "order", "orders"))}
+            </span>
+        </p>
+    };
+    let empty = series.iter().all(|p| p.orders == 0 && p.revenue.amount_minor == 0);
+    let count = series.len();
+    let slots = i64::try_from(count).unwrap_or(1).max(1);
+    let plot_width = WIDTH - PLOT_LEFT;
+    let slot = plot_width / slots;
+    let bar_width = (slot * 3 / 5).max(2);
+    let current = current_index(stats);
+    let bars = series.iter().enumerate().map(|(i, point)| {
+        let x = PLOT_LEFT + i64::try_from(i).unwrap_or(0) * slot + (slot - bar_width) / 2;
         let height = bar_height(point.revenue.amount_minor, max);
-        let label = format!(
-            "{} {}: {} · {}",
-            format::month_short(point.month),
-            point.year,
+        let tip = format!(
+            "{}: {} · {}",
+            bucket_name(period, point.local_start),
             point.revenue,
             format::plural(point.orders, "order", "orders"),
         );
+        let state = match current {
+            Some(now) if i == now => Some("current"),
+            Some(now) if i > now => Some("future"),
+            _ => None,
+        };
+        let label = axis_label(period, point.local_start, i, count);
         html! {
-            <g class={classes!("bar", (i == last).then_some("current"))}>
-                <title>{label}</title>
-                <rect x={x.to_string()} y={(BASELINE - height).to_string()}
-                    width={bar_width.to_string()} height={height.to_string()} rx="3" />
-                <text x={(x + bar_width / 2).to_string()} y={(HEIGHT - 6).to_string()}
-                    text-anchor="middle">
-                    {format::month_short(point.month)}
-                </text>
+            <g class={classes!("bar", state)} data-testid="chart-bar"
+                data-start={point.start.to_rfc3339()}>
+                <title>{tip}</title>
+                // The full slot takes the hover and the tooltip, so a zero bar has one too.
+                <rect class="hit" x={(PLOT_LEFT + i64::try_from(i).unwrap_or(0) * slot).to_string()}
+                    y={PLOT_TOP.to_string()} width={slot.to_string()}
+                    height={PLOT_HEIGHT.to_string()} />
+                <rect class="fill" x={x.to_string()} y={(BASELINE - height).to_string()}
+                    width={bar_width.to_string()} height={height.to_string()} rx="2" />
+                if let Some(label) = label {
+                    <text x={(x + bar_width / 2).to_string()} y={(HEIGHT - 6).to_string()}
+                        text-anchor="middle">{label}</text>
+                }
             </g>
         }
     });
+    let scale = (max > 0).then(|| {
+        let top = Money::new(max, currency).to_string();
+        let half = Money::new(max / 2, currency).to_string();
+        let mid = PLOT_TOP + PLOT_HEIGHT / 2;
+        html! {
+            <g class="scale" aria-hidden="true">
+                <line class="grid" x1={PLOT_LEFT.to_string()} x2={WIDTH.to_string()}
+                    y1={PLOT_TOP.to_string()} y2={PLOT_TOP.to_string()} />
+                <line class="grid" x1={PLOT_LEFT.to_string()} x2={WIDTH.to_string()}
+                    y1={mid.to_string()} y2={mid.to_string()} />
+                <text x={(PLOT_LEFT - 8).to_string()} y={(PLOT_TOP + 4).to_string()}
+                    text-anchor="end">{top}</text>
+                <text x={(PLOT_LEFT - 8).to_string()} y={(mid + 4).to_string()}
+                    text-anchor="end">{half}</text>
+                <text x={(PLOT_LEFT - 8).to_string()} y={(BASELINE + 4).to_string()}
+                    text-anchor="end">{"0"}</text>
+            </g>
+        }
+    });
+    let label = chart_label(period, &stats.time_zone);
     html! {
-        <section class="card chart-card" aria-labelledby="revenue-title">
+        <section class="card chart-card" aria-labelledby="revenue-title" data-testid="revenue-chart">
             <div class="card-head">
-                <h2 id="revenue-title">{"Revenue by month"}</h2>
-                {growth}
+                <h2 id="revenue-title">{"Revenue over time"}</h2>
+                {change}
             </div>
-            {for this_month}
-            if months.is_empty() {
-                <p class="muted">{"No monthly figures yet."}</p>
+            {figure}
+            if empty {
+                <p class="chart-empty" data-testid="chart-empty">
+                    {"No sales in this period yet. New orders appear here as they come in."}
+                </p>
             } else {
                 <svg class="chart" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
-                    aria-label="Revenue for the last twelve months">
-                    <line class="axis" x1="0" x2={WIDTH.to_string()}
+                    aria-labelledby="revenue-chart-title" data-testid="chart-svg">
+                    <title id="revenue-chart-title">{label.clone()}</title>
+                    {for scale}
+                    <line class="axis" x1={PLOT_LEFT.to_string()} x2={WIDTH.to_string()}
                         y1={BASELINE.to_string()} y2={BASELINE.to_string()} />
                     {for bars}
                 </svg>
             }
+            <p class="chart-caption muted" data-testid="chart-zone">
+                {format!("Times are the store's: {}", stats.time_zone)}
+            </p>
         </section>
     }
 }
@@ -112,12 +222,65 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
 mod tests {
     use super::*;
 
+    fn wall(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap_or_default()
+    }
+
     #[test]
     fn bars_scale_to_the_tallest() {
         assert_eq!(bar_height(100, 100), PLOT_HEIGHT);
         assert_eq!(bar_height(50, 100), PLOT_HEIGHT / 2);
         assert_eq!(bar_height(0, 100), 0);
+        assert_eq!(bar_height(-5, 100), 0);
         assert_eq!(bar_height(1, i64::MAX), 2);
         assert_eq!(bar_height(i64::MAX, i64::MAX), PLOT_HEIGHT);
+    }
+
+    #[test]
+    fn buckets_are_named_per_period() {
+        let at = wall("2026-03-29 14:00");
+        assert_eq!(bucket_name(Period::Today, at), "Sun 29 Mar, 14:00 – 15:00");
+        assert_eq!(
+            bucket_name(Period::Today, wall("2026-03-29 23:00")),
+            "Sun 29 Mar, 23:00 – 00:00"
+        );
+        assert_eq!(bucket_name(Period::Days7, at), "Sun 29 Mar 2026");
+        assert_eq!(bucket_name(Period::Months12, at), "March 2026");
+    }
+
+    #[test]
+    fn axis_labels_make_sense_per_period() {
+        let hour = |h: &str| wall(&format!("2026-03-29 {h}"));
+        assert_eq!(
+            axis_label(Period::Today, hour("06:00"), 5, 23).as_deref(),
+            Some("06:00")
+        );
+        assert_eq!(axis_label(Period::Today, hour("07:00"), 6, 23), None);
+        assert_eq!(
+            axis_label(Period::Days7, wall("2026-03-30 00:00"), 0, 7).as_deref(),
+            Some("Mon 30")
+        );
+        // 30 days: today (the last) and every seventh day before it.
+        let labelled: Vec<usize> = (0..30)
+            .filter(|&i| axis_label(Period::Days30, wall("2026-03-01 00:00"), i, 30).is_some())
+            .collect();
+        assert_eq!(labelled, [1, 8, 15, 22, 29]);
+        assert_eq!(
+            axis_label(Period::Months12, wall("2027-01-01 00:00"), 3, 12).as_deref(),
+            Some("Jan ’27")
+        );
+        assert_eq!(
+            axis_label(Period::Months12, wall("2026-11-01 00:00"), 1, 12).as_deref(),
+            Some("Nov")
+        );
+    }
+
+    #[test]
+    fn the_previous_period_is_named() {
+        assert_eq!(previous_name(Period::Days7), "previous 7 days");
+        assert_eq!(
+            chart_label(Period::Today, "Europe/Berlin"),
+            "Revenue per hour today (Europe/Berlin time)"
+        );
     }
 }
