@@ -197,6 +197,19 @@ impl App {
             .await?)
     }
 
+    /// The text content of every element matching `css`, in document order (SVG `<title>`
+    /// tooltips included, which WebDriver's visible text leaves out).
+    pub async fn text_contents(&self, css: &str) -> anyhow::Result<Vec<String>> {
+        let value = self
+            .client()
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.textContent);",
+                vec![serde_json::Value::String(css.to_owned())],
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
+    }
+
     /// The screen as PNG bytes (for a failing test's evidence).
     pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
         Ok(self.client().screenshot().await?)

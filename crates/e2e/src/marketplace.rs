@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use sellerdash_api::{
-    AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, PayoutStats, TransitionOrder,
-    paths,
+    AdminAction, CreateOrder, CreateOrderItem, DashboardStats, Order, OrderPage, PayoutStats,
+    Period, TransitionOrder, paths,
 };
 use sellerdash_server::{Server, ServerConfig};
 
@@ -113,6 +113,12 @@ impl Marketplace {
             .map(|status| format!("?status={status}"))
             .unwrap_or_default();
         self.seller_get(&format!("{}{query}", paths::ORDERS)).await
+    }
+
+    /// The seller's dashboard figures for `period`, as the seller's token reads them.
+    pub async fn dashboard(&self, period: Period) -> anyhow::Result<DashboardStats> {
+        self.seller_get(&format!("{}?period={}", paths::DASHBOARD, period.as_str()))
+            .await
     }
 
     pub async fn payout_stats(&self) -> anyhow::Result<PayoutStats> {
