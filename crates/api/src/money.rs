@@ -213,10 +213,16 @@ mod tests {
             (Money::new(-1, Currency::KWD), "-KWD 0.001"),
             (Money::new(-1_234_567, Currency::JPY), "-¥1,234,567"),
             (Money::new(-123_456, Currency::EUR), "-€1,234.56"),
-            (Money::new(1_000_000_000, Currency::KWD), "KWD 1,000,000.000"),
+            (
+                Money::new(1_000_000_000, Currency::KWD),
+                "KWD 1,000,000.000",
+            ),
             (Money::new(10, Currency::EUR), "€0.10"),
             (Money::new(100_00, Currency::EUR), "€100.00"),
-            (Money::new(5, Currency::from_str("CHF").unwrap()), "CHF 0.05"),
+            (
+                Money::new(5, Currency::from_str("CHF").unwrap()),
+                "CHF 0.05",
+            ),
             (
                 Money::new(i64::MAX, Currency::EUR),
                 "€92,233,720,368,547,758.07",

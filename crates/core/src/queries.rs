@@ -70,7 +70,9 @@ impl SellerQuery {
 
     pub async fn fetch(self, source: &dyn Source) -> SourceResult<serde_json::Value> {
         match self {
-            Self::Dashboard(period) => json(source.dashboard_stats(DashboardQuery { period }).await?),
+            Self::Dashboard(period) => {
+                json(source.dashboard_stats(DashboardQuery { period }).await?)
+            }
             Self::PendingOrders => json(source.pending_orders(1, OrderQuery::MAX_PER_PAGE).await?),
             Self::Sales(statuses) => {
                 let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();

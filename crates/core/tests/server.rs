@@ -184,7 +184,10 @@ async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
     assert_eq!(pinned.period, Period::Days30);
 
     assert_eq!(stats.pending_orders, pinned.pending_orders);
-    assert!(stats.pending_orders > 0, "the demo store has pending orders");
+    assert!(
+        stats.pending_orders > 0,
+        "the demo store has pending orders"
+    );
 
     let first = loop {
         if let Some(ids) = pending_ids(&core) {

@@ -187,7 +187,10 @@ async fn the_dashboard_shows_each_period_and_follows_new_orders() -> anyhow::Res
     app.wait_for("[data-testid=pending-page]", FIRST_DATA)
         .await?;
     app.wait_for(
-        &format!("[data-testid=pending-order][data-order-id=\"{}\"]", order.id),
+        &format!(
+            "[data-testid=pending-order][data-order-id=\"{}\"]",
+            order.id
+        ),
         FIRST_DATA,
     )
     .await?;

@@ -63,12 +63,18 @@ pub fn bucket_name(period: Period, start: NaiveDateTime) -> String {
 
 /// The axis label under bucket `index` of `count`, if that bucket gets one: every sixth
 /// hour, every day of a week, every seventh day of 30 counted back from today, every month.
-pub fn axis_label(period: Period, start: NaiveDateTime, index: usize, count: usize) -> Option<String> {
+pub fn axis_label(
+    period: Period,
+    start: NaiveDateTime,
+    index: usize,
+    count: usize,
+) -> Option<String> {
     match period {
         Period::Today => (start.hour().is_multiple_of(6) && start.minute() == 0)
             .then(|| format!("{:02}:00", start.hour())),
         Period::Days7 => Some(start.format("%a %-d").to_string()),
-        Period::Days30 => (count.saturating_sub(index + 1).is_multiple_of(7)).then(|| start.format("%-d %b").to_string()),
+        Period::Days30 => (count.saturating_sub(index + 1).is_multiple_of(7))
+            .then(|| start.format("%-d %b").to_string()),
         Period::Months12 => Some(if start.month() == 1 {
             format!("{} ’{:02}", format::month_short(1), start.year() % 100)
         } else {
@@ -131,7 +137,9 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
             </span>
         </p>
     };
-    let empty = series.iter().all(|p| p.orders == 0 && p.revenue.amount_minor == 0);
+    let empty = series
+        .iter()
+        .all(|p| p.orders == 0 && p.revenue.amount_minor == 0);
     let count = series.len();
     let slots = i64::try_from(count).unwrap_or(1).max(1);
     let plot_width = WIDTH - PLOT_LEFT;

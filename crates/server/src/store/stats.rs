@@ -5,8 +5,7 @@
 
 use chrono::offset::LocalResult;
 use chrono::{
-    DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone,
-    Utc,
+    DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 use sellerdash_api::{DashboardStats, Money, MonthlyPoint, Period, RevenuePoint, TopProduct};
@@ -60,7 +59,11 @@ pub fn period_windows(period: Period, tz: Tz, now: DateTime<Utc>) -> PeriodWindo
     let local_now = now.with_timezone(&tz).naive_local();
     let today = local_now.date();
     let back_days = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
-    let days_ago = |n: u64| local_now.checked_sub_days(Days::new(n)).unwrap_or(local_now);
+    let days_ago = |n: u64| {
+        local_now
+            .checked_sub_days(Days::new(n))
+            .unwrap_or(local_now)
+    };
     let (first, previous_first, previous_now) = match period {
         Period::Today => (today, back_days(1), days_ago(1)),
         Period::Days7 => (back_days(6), back_days(13), days_ago(7)),
@@ -467,7 +470,11 @@ mod tests {
                 at("2026-03-31T22:00:00Z"),
             ]
         );
-        assert!(w.buckets.iter().all(|(_, local)| local.time() == NaiveTime::MIN));
+        assert!(
+            w.buckets
+                .iter()
+                .all(|(_, local)| local.time() == NaiveTime::MIN)
+        );
         assert_eq!(w.start, starts[0]);
         // The 7 days before, until the same time of day a week ago.
         assert_eq!(
@@ -492,7 +499,10 @@ mod tests {
         // 1 March 00:30 in Berlin is still February in UTC.
         let w = period_windows(Period::Months12, BERLIN, at("2026-02-28T23:30:00Z"));
         assert_eq!(w.buckets.len(), 12);
-        assert_eq!(w.buckets[11], (at("2026-02-28T23:00:00Z"), wall("2026-03-01 00:00")));
+        assert_eq!(
+            w.buckets[11],
+            (at("2026-02-28T23:00:00Z"), wall("2026-03-01 00:00"))
+        );
         assert_eq!(w.buckets[0].1, wall("2025-04-01 00:00"));
         assert_eq!(w.start, at("2025-03-31T22:00:00Z"));
         let (start, _) = month_to_date(BERLIN, at("2026-02-28T23:30:00Z"));

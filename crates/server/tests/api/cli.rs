@@ -51,7 +51,14 @@ async fn sellers_add_prints_a_working_token() {
     for bad in [
         &["--name", "Shop", "--currency", "euro"][..],
         &["--name", " ", "--currency", "EUR"],
-        &["--name", "Shop", "--currency", "EUR", "--time-zone", "Berlin"],
+        &[
+            "--name",
+            "Shop",
+            "--currency",
+            "EUR",
+            "--time-zone",
+            "Berlin",
+        ],
     ] {
         let mut args = vec!["sellers", "add", "--db", db_arg];
         args.extend(bad);

@@ -30,7 +30,8 @@ async fn seller_with_product(
 }
 
 async fn new_order(t: &TestServer, seller_id: &str, product_id: &str) -> Value {
-    let body = json!({"seller_id": seller_id, "items": [{"product_id": product_id, "quantity": 1}]});
+    let body =
+        json!({"seller_id": seller_id, "items": [{"product_id": product_id, "quantity": 1}]});
     let (status, order) = t.post(ADMIN, paths::ADMIN_ORDERS, Some(body)).await;
     assert_eq!(status, 201, "{order}");
     order
@@ -107,7 +108,10 @@ async fn another_currency_is_never_added() {
     let after = dashboard(&t, &token, "today").await;
     assert_eq!(after.revenue, Money::new(5_000, Currency::JPY));
     assert_eq!(after.sales_count, 1);
-    assert_eq!(after.top_products[0].revenue, Money::new(5_000, Currency::JPY));
+    assert_eq!(
+        after.top_products[0].revenue,
+        Money::new(5_000, Currency::JPY)
+    );
     let (_, order) = t.get(&token, &paths::order(&first)).await;
     assert_eq!(order["total"]["currency"], "JPY");
     t.server.shutdown().await;
@@ -130,7 +134,11 @@ async fn time_zones_are_validated_and_default_to_utc() {
         answer.1
     );
     let (_, list) = t.get(ADMIN, paths::ADMIN_SELLERS).await;
-    assert_eq!(list["sellers"].as_array().unwrap().len(), 0, "nothing created");
+    assert_eq!(
+        list["sellers"].as_array().unwrap().len(),
+        0,
+        "nothing created"
+    );
 
     let (status, plain) = t
         .post(
