@@ -67,10 +67,6 @@ async fn shows(app: &App, api: &DashboardStats) -> anyhow::Result<()> {
             ),
         ),
         ("stat-pending", grouped(api.pending_orders)),
-        (
-            "stat-growth",
-            api.monthly_growth_bp.map_or("—".to_owned(), change),
-        ),
     ];
     for (testid, text) in expected {
         let shown = app
@@ -82,6 +78,9 @@ async fn shows(app: &App, api: &DashboardStats) -> anyhow::Result<()> {
         t == api.revenue.to_string()
     })
     .await?;
+    let growth = api.monthly_growth_bp.map_or("—".to_owned(), change);
+    app.wait_text("[data-testid=stat-growth]", FIRST_DATA, |t| t == growth)
+        .await?;
     let change_text = app.text("[data-testid=revenue-change]").await?;
     match api.change_bp {
         Some(bp) => anyhow::ensure!(

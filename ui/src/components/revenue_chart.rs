@@ -7,14 +7,14 @@
 use std::rc::Rc;
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
-use sellerdash_api::{DashboardStats, Money, Period, RevenuePoint};
+use sellerdash_api::{Currency, DashboardStats, Money, Period, RevenuePoint};
 use yew::prelude::*;
 
 use crate::format;
 
 const WIDTH: i64 = 600;
 /// Room on the left for the scale's amounts.
-const PLOT_LEFT: i64 = 64;
+const PLOT_LEFT: i64 = 76;
 const PLOT_TOP: i64 = 10;
 const PLOT_HEIGHT: i64 = 136;
 const BASELINE: i64 = PLOT_TOP + PLOT_HEIGHT;
@@ -32,6 +32,35 @@ fn bar_height(amount: i64, max: i64) -> i64 {
     }
     let scaled = i128::from(amount) * i128::from(PLOT_HEIGHT) / i128::from(max);
     i64::try_from(scaled).unwrap_or(PLOT_HEIGHT).max(2)
+}
+
+/// The scale's top: the smallest 1, 2 or 5 × 10ⁿ whole major units at or above `max`
+/// minor units (`max` itself when that would overflow), so its labels read as round amounts.
+fn nice_top(max: i64, currency: Currency) -> i64 {
+    let unit = 10_i64.pow(currency.minor_digits());
+    let mut step = unit;
+    loop {
+        for factor in [1, 2, 5] {
+            match step.checked_mul(factor) {
+                Some(top) if top >= max => return top,
+                Some(_) => {}
+                None => return max,
+            }
+        }
+        match step.checked_mul(10) {
+            Some(next) => step = next,
+            None => return max,
+        }
+    }
+}
+
+/// A round scale amount without its zero decimals: `"€15,000"`, `"¥500"`, `"KWD 20"`.
+fn scale_label(amount: Money) -> String {
+    let text = amount.to_string();
+    match text.rsplit_once('.') {
+        Some((whole, decimals)) if decimals.chars().all(|c| c == '0') => whole.to_owned(),
+        _ => text,
+    }
 }
 
 /// What the previous period is called after "vs".
@@ -109,11 +138,16 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
     let period = stats.period;
     let currency = stats.revenue.currency;
     let series: &[RevenuePoint] = &stats.series;
-    let max = series
+    let highest = series
         .iter()
         .map(|p| p.revenue.amount_minor)
         .max()
         .unwrap_or(0);
+    let max = if highest > 0 {
+        nice_top(highest, currency)
+    } else {
+        0
+    };
     let change = match stats.change_bp {
         Some(bp) => html! {
             <span class={classes!("growth", if bp < 0 { "down" } else { "up" })}
@@ -179,8 +213,8 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
         }
     });
     let scale = (max > 0).then(|| {
-        let top = Money::new(max, currency).to_string();
-        let half = Money::new(max / 2, currency).to_string();
+        let top = scale_label(Money::new(max, currency));
+        let half = scale_label(Money::new(max / 2, currency));
         let mid = PLOT_TOP + PLOT_HEIGHT / 2;
         html! {
             <g class="scale" aria-hidden="true">
@@ -219,9 +253,19 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
                     {for bars}
                 </svg>
             }
-            <p class="chart-caption muted" data-testid="chart-zone">
-                {format!("Times are the store's: {}", stats.time_zone)}
-            </p>
+            <div class="chart-foot">
+                <span class="muted" data-testid="chart-zone">
+                    {format!("Times are the store's: {}", stats.time_zone)}
+                </span>
+                <span class="muted">
+                    {"This month so far: "}
+                    <strong data-testid="stat-growth" class={classes!("growth",
+                        stats.monthly_growth_bp.map(|bp| if bp < 0 { "down" } else { "up" }))}>
+                        {stats.monthly_growth_bp.map_or("—".to_owned(), format::growth)}
+                    </strong>
+                    {" vs the same days last month"}
+                </span>
+            </div>
         </section>
     }
 }
@@ -242,6 +286,21 @@ mod tests {
         assert_eq!(bar_height(-5, 100), 0);
         assert_eq!(bar_height(1, i64::MAX), 2);
         assert_eq!(bar_height(i64::MAX, i64::MAX), PLOT_HEIGHT);
+    }
+
+    #[test]
+    fn the_scale_is_round_in_each_currency() {
+        assert_eq!(nice_top(1_421_060, Currency::EUR), 2_000_000);
+        assert_eq!(nice_top(96_350, Currency::EUR), 100_000);
+        assert_eq!(nice_top(20_430, Currency::EUR), 50_000);
+        assert_eq!(nice_top(3, Currency::EUR), 100);
+        assert_eq!(nice_top(4_501, Currency::JPY), 5_000);
+        assert_eq!(nice_top(1_200, Currency::KWD), 2_000);
+        assert_eq!(nice_top(i64::MAX, Currency::EUR), i64::MAX);
+        assert_eq!(scale_label(Money::new(2_000_000, Currency::EUR)), "€20,000");
+        assert_eq!(scale_label(Money::new(2_500, Currency::KWD)), "KWD 2.500");
+        assert_eq!(scale_label(Money::new(5_000, Currency::JPY)), "¥5,000");
+        assert_eq!(scale_label(Money::new(50, Currency::EUR)), "€0.50");
     }
 
     #[test]

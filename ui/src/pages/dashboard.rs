@@ -1,7 +1,7 @@
 //! The dashboard: a period choice (today, 7 days, 30 days, 12 months, remembered while the
 //! app runs), the period's headline figures (the sales count opens the Sales page, the
-//! pending count the pending page), revenue over time against the previous period, the
-//! month-to-date growth and the top products. Each period is its own query key.
+//! pending count the pending page), revenue over time against the previous period with the
+//! month-to-date growth under it, and the top products. Each period is its own query key.
 
 use std::rc::Rc;
 
@@ -157,10 +157,6 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
         0 => "Nothing waiting",
         _ => "Review and confirm →",
     };
-    let (growth, growth_hint) = match stats.monthly_growth_bp {
-        Some(bp) => (format::growth(bp), "this month vs the same days last month"),
-        None => ("—".to_owned(), "no sales in the same days last month"),
-    };
     html! {
         <div class="dashboard-body" data-period={stats.period.as_str()}>
             <div class="stats">
@@ -176,8 +172,6 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
                 <StatCard label="Pending orders" value={format::count(stats.pending_orders)}
                     testid="stat-pending" hint={pending_hint} accent={stats.pending_orders > 0}
                     onclick={props.open_pending.clone()} />
-                <StatCard label="Monthly growth" value={growth} hint={growth_hint}
-                    testid="stat-growth" />
             </div>
             <div class="panels">
                 <RevenueChart stats={Rc::clone(stats)} />
@@ -191,7 +185,7 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
 fn Loading() -> Html {
     html! {
         <div class="stats" aria-busy="true" aria-label="Loading the dashboard">
-            {for (0..7).map(|_| html! { <div class="stat skeleton"></div> })}
+            {for (0..6).map(|_| html! { <div class="stat skeleton"></div> })}
         </div>
     }
 }
