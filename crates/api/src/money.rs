@@ -218,7 +218,7 @@ mod tests {
                 "KWD 1,000,000.000",
             ),
             (Money::new(10, Currency::EUR), "€0.10"),
-            (Money::new(100_00, Currency::EUR), "€100.00"),
+            (Money::new(10_000, Currency::EUR), "€100.00"),
             (
                 Money::new(5, Currency::from_str("CHF").unwrap()),
                 "CHF 0.05",

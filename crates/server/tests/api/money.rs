@@ -63,10 +63,10 @@ async fn a_thousand_dimes_make_exactly_one_hundred_euros() {
     assert_eq!(dash.sales_count, 1_000);
     let top = &dash.top_products[0];
     assert_eq!(top.units, 1_000);
-    assert_eq!(top.revenue, Money::new(100_00, Currency::EUR));
+    assert_eq!(top.revenue, Money::new(10_000, Currency::EUR));
     assert_eq!(top.revenue.to_string(), "€100.00");
     // Each order also pays 4.95 shipping: 5.05 × 1,000.
-    assert_eq!(dash.revenue, Money::new(5_050_00, Currency::EUR));
+    assert_eq!(dash.revenue, Money::new(505_000, Currency::EUR));
     assert_eq!(dash.revenue.to_string(), "€5,050.00");
     assert_eq!(dash.average_order_value.to_string(), "€5.05");
     let series: i64 = dash.series.iter().map(|p| p.revenue.amount_minor).sum();

@@ -114,7 +114,7 @@ async fn spring_forward_week_buckets_local_days() {
         ]
     );
     assert_eq!(dash.sales_count, 6);
-    assert_eq!(dash.revenue.amount_minor, 2_400_00);
+    assert_eq!(dash.revenue.amount_minor, 240_000);
     let series_total: i64 = dash.series.iter().map(|p| p.revenue.amount_minor).sum();
     assert_eq!(series_total, dash.revenue.amount_minor);
 
@@ -125,7 +125,7 @@ async fn spring_forward_week_buckets_local_days() {
         .unwrap();
     assert_eq!(today.period_start, at("2026-03-28T23:00:00Z"));
     assert_eq!(today.series.len(), 23);
-    assert_eq!((today.sales_count, today.revenue.amount_minor), (2, 700_00));
+    assert_eq!((today.sales_count, today.revenue.amount_minor), (2, 70_000));
     let busy: Vec<_> = today
         .series
         .iter()
@@ -134,7 +134,7 @@ async fn spring_forward_week_buckets_local_days() {
         .collect();
     assert_eq!(busy, [wall("2026-03-29 00:00"), wall("2026-03-29 23:00")]);
     // Yesterday (28 March) until 23:45 held orders 1 and 2: 300 against 700 is +133.33 %.
-    assert_eq!(today.previous_revenue.amount_minor, 300_00);
+    assert_eq!(today.previous_revenue.amount_minor, 30_000);
     assert_eq!(today.change_bp, Some(13_333));
     store.close().await;
 }
@@ -177,7 +177,7 @@ async fn fall_back_week_buckets_local_days() {
         .filter(|p| p.local_start == wall("2026-10-25 02:00"))
         .map(|p| (p.orders, p.revenue.amount_minor))
         .collect();
-    assert_eq!(twos, [(1, 200_00), (1, 300_00)]);
+    assert_eq!(twos, [(1, 20_000), (1, 30_000)]);
     assert_eq!(today.sales_count, 4);
 
     // Just after the store's midnight: today is 26 October and holds only order 5, although
@@ -187,7 +187,7 @@ async fn fall_back_week_buckets_local_days() {
         .await
         .unwrap();
     assert_eq!(early.period_start, at("2026-10-25T23:00:00Z"));
-    assert_eq!((early.sales_count, early.revenue.amount_minor), (1, 500_00));
+    assert_eq!((early.sales_count, early.revenue.amount_minor), (1, 50_000));
     store.close().await;
 }
 
@@ -211,7 +211,7 @@ async fn no_previous_revenue_means_no_change() {
     assert_eq!(year.series[11].local_start, wall("2026-05-01 00:00"));
     assert_eq!(
         (year.series[11].orders, year.series[11].revenue.amount_minor),
-        (1, 100_00)
+        (1, 10_000)
     );
     store.close().await;
 }
