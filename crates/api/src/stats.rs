@@ -134,7 +134,7 @@ pub struct DashboardStats {
 pub struct RecordVisits {
     pub seller_id: String,
     pub count: u32,
-    /// Now when absent.
+    /// Now when absent. The visits count on the day `at` falls on in the store's time zone.
     #[serde(default)]
     pub at: Option<DateTime<Utc>>,
 }

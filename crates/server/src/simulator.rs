@@ -108,7 +108,7 @@ async fn place_order(store: &Store, products: &[Product], rng: &mut StdRng) -> s
     let order = store.create_order(&new).await?;
     let visits = rng.random_range(5..=40);
     store
-        .record_visits(demo::DEMO_SELLER_ID, order.created_at.date_naive(), visits)
+        .record_visits(demo::DEMO_SELLER_ID, order.created_at, visits)
         .await?;
     tracing::info!(order = %order.id, total = %order.total, "simulator placed an order");
     Ok(())

@@ -5,7 +5,7 @@
 //! [`generate`] is a pure function of a fixed seed and the current time: every order is
 //! placed a fixed age before `now` and moves on at fixed delays, so two stores generated at
 //! different times hold the same orders (ids, customers, items, totals, statuses), shifted in
-//! time. Only calendar-bound data (visits per UTC day, payouts on payout days) depends on
+//! time. Only calendar-bound data (visits per store day, payouts on payout days) depends on
 //! the date. The seed goes only into an empty database.
 
 mod catalog;
@@ -132,14 +132,16 @@ fn generate_shop(rng: &mut StdRng, shop: &Shop, now: DateTime<Utc>, ops: &mut Ve
         });
     }
 
-    let midnight = now.date_naive().and_time(NaiveTime::MIN).and_utc();
-    let today_secs = (now - midnight).num_seconds();
+    // Visits are counted per day of the store's calendar, today's in proportion to the part
+    // of it gone by.
+    let local_now = now.with_timezone(&shop.time_zone).naive_local();
+    let today_secs = (local_now - local_now.date().and_time(NaiveTime::MIN)).num_seconds();
     for back in 0..=shop.days {
         let mut count = rng.random_range(shop.visits_per_day.0..=shop.visits_per_day.1);
         if back == 0 {
             count = count * today_secs / 86_400;
         }
-        let day = now.date_naive() - Duration::days(back);
+        let day = local_now.date() - Duration::days(back);
         ops.push(SeedOp::Visits {
             seller_id: shop.id.to_owned(),
             day,

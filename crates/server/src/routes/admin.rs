@@ -76,10 +76,9 @@ pub async fn record_visits(
 ) -> Result<StatusCode, AppError> {
     let now = store::now();
     validate::visits(&body, now)?;
-    let day = body.at.unwrap_or(now).date_naive();
     state
         .store()
-        .record_visits(&body.seller_id, day, body.count)
+        .record_visits(&body.seller_id, body.at.unwrap_or(now), body.count)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

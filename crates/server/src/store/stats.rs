@@ -285,12 +285,19 @@ impl Store {
         })
     }
 
-    /// Adds `count` visits to the seller's shop on `day`.
-    pub async fn record_visits(&self, seller_id: &str, day: NaiveDate, count: u32) -> Result<()> {
+    /// Adds `count` visits to the seller's shop on the store's calendar day that `at` falls
+    /// on (its own time zone, as the dashboard reads them).
+    pub async fn record_visits(
+        &self,
+        seller_id: &str,
+        at: DateTime<Utc>,
+        count: u32,
+    ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        if seller_in(&mut tx, seller_id).await?.is_none() {
+        let Some(seller) = seller_in(&mut tx, seller_id).await? else {
             return Err(Error::NotFound(format!("no seller {:?}", clip(seller_id))));
-        }
+        };
+        let day = at.with_timezone(&seller.time_zone).date_naive();
         add_visits_in(&mut tx, seller_id, day, i64::from(count)).await?;
         tx.commit().await?;
         Ok(())

@@ -215,3 +215,28 @@ async fn no_previous_revenue_means_no_change() {
     );
     store.close().await;
 }
+
+#[tokio::test]
+async fn visits_count_on_the_stores_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, seller) = berlin_store(&dir).await;
+    // 00:30 on 2 July in Berlin, still 1 July in UTC.
+    store
+        .record_visits(&seller.id, at("2026-07-01T22:30:00Z"), 25)
+        .await
+        .unwrap();
+    order(&store, 1, "2026-07-01T22:40:00Z", 1).await;
+    let today = store
+        .dashboard(&seller, Period::Today, at("2026-07-01T23:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((today.visitors, today.sales_count), (25, 1));
+    assert_eq!(today.conversion_rate_bp, 400);
+    // At 23:00 on 1 July in Berlin those visits are tomorrow's.
+    let before = store
+        .dashboard(&seller, Period::Today, at("2026-07-01T21:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((before.visitors, before.sales_count), (0, 0));
+    store.close().await;
+}
