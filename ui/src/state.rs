@@ -88,7 +88,12 @@ impl SalesFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Navigate(Page),
+    /// A new status filter; the list goes back to its first page.
     SetSalesFilter(SalesFilter),
+    /// A new search (order id or customer); the list goes back to its first page.
+    SetSalesSearch(String),
+    /// Another page (1-based) of the sales list.
+    SetSalesPage(u32),
 }
 
 /// The UI state shared by every component.
@@ -96,6 +101,17 @@ pub enum Action {
 pub struct AppState {
     pub page: Page,
     pub sales_filter: SalesFilter,
+    /// The Sales page's search text, as typed (blank: every order).
+    pub sales_search: String,
+    /// The Sales page's page, 1-based (0 counts as 1).
+    pub sales_page: u32,
+}
+
+impl AppState {
+    /// The Sales page's page, 1-based.
+    pub fn sales_page(&self) -> u32 {
+        self.sales_page.max(1)
+    }
 }
 
 impl Reducible for AppState {
@@ -111,6 +127,18 @@ impl Reducible for AppState {
             Action::SetSalesFilter(filter) if filter == self.sales_filter => self,
             Action::SetSalesFilter(sales_filter) => Rc::new(AppState {
                 sales_filter,
+                sales_page: 1,
+                ..(*self).clone()
+            }),
+            Action::SetSalesSearch(search) if search == self.sales_search => self,
+            Action::SetSalesSearch(sales_search) => Rc::new(AppState {
+                sales_search,
+                sales_page: 1,
+                ..(*self).clone()
+            }),
+            Action::SetSalesPage(page) if page.max(1) == self.sales_page() => self,
+            Action::SetSalesPage(page) => Rc::new(AppState {
+                sales_page: page.max(1),
                 ..(*self).clone()
             }),
         }
@@ -157,6 +185,20 @@ mod tests {
         assert_eq!(state.page.tab(), Page::Sales);
         let back = state.reduce(Action::Navigate(Page::Sales));
         assert_eq!(back.sales_filter, SalesFilter::Active);
+    }
+
+    #[test]
+    fn a_new_filter_or_search_starts_at_the_first_page() {
+        let state = Rc::new(AppState::default());
+        assert_eq!(state.sales_page(), 1);
+        let paged = state.reduce(Action::SetSalesPage(3));
+        assert_eq!(paged.sales_page(), 3);
+        let searched = paged.clone().reduce(Action::SetSalesSearch("ann".into()));
+        assert_eq!((searched.sales_page(), searched.sales_search.as_str()), (1, "ann"));
+        let filtered = paged
+            .reduce(Action::SetSalesFilter(SalesFilter::Active))
+            .reduce(Action::Navigate(Page::Order("o-1".into())));
+        assert_eq!(filtered.sales_page(), 1);
     }
 
     #[test]
