@@ -128,14 +128,7 @@ pub fn SalesPage() -> Html {
     }
 
     let subtitle = subtitle(filter, &search, query.data.as_ref().map(|page| page.total));
-    let tools = html! {
-        <>
-            <RefreshInterval snapshot={query.snapshot.clone()} />
-            <ExportButton testid="sales-export"
-                title="Save every order of this filter and search as a CSV file"
-                request={ExportRequest::Sales { statuses: filter.statuses(), search: search.clone() }} />
-        </>
-    };
+    let tools = html! { <RefreshInterval snapshot={query.snapshot.clone()} /> };
     let open = {
         let dispatch = dispatch.clone();
         Callback::from(move |id: String| dispatch.emit(Action::Navigate(Page::Order(id))))
@@ -160,6 +153,9 @@ pub fn SalesPage() -> Html {
             <div class="sales-controls">
                 <SearchBox value={search.clone()} on_search={on_search.clone()} />
                 <FilterBar current={filter} on_change={on_filter} />
+                <ExportButton testid="sales-export"
+                    title="Save every order of this filter and search (all pages) as a CSV file"
+                    request={ExportRequest::Sales { statuses: filter.statuses(), search: search.clone() }} />
             </div>
             if let Some(page) = &shown {
                 <SalesTable page={Rc::clone(page)} filter={filter} search={search.clone()}
@@ -251,6 +247,16 @@ struct SearchBoxProps {
 fn SearchBox(props: &SearchBoxProps) -> Html {
     let text = use_state(|| props.value.clone());
     let timer = use_mut_ref(|| None::<Timeout>);
+    // The search changed elsewhere (the empty state's "Clear the search"): show it.
+    {
+        let (text, timer) = (text.clone(), Rc::clone(&timer));
+        use_effect_with(props.value.clone(), move |value| {
+            if text.trim() != value.trim() {
+                timer.borrow_mut().take();
+                text.set(value.clone());
+            }
+        });
+    }
     let commit = {
         let (timer, on_search) = (Rc::clone(&timer), props.on_search.clone());
         Rc::new(move |value: String| {

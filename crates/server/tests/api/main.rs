@@ -17,6 +17,7 @@ mod seed;
 mod sellers;
 #[cfg(unix)]
 mod signals;
+mod search;
 mod simulator;
 mod tenancy;
 mod timeouts;
