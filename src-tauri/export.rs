@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use sellerdash_api::OrderStatus;
-use sellerdash_core::export::save_new_file;
 use sellerdash_core::CsvExport;
+use sellerdash_core::export::save_new_file;
 use sellerdash_state::{AppError, ErrorKind, SavedExport};
 use tauri::{AppHandle, Manager, Runtime, State};
 

@@ -194,7 +194,10 @@ mod tests {
         let paged = state.reduce(Action::SetSalesPage(3));
         assert_eq!(paged.sales_page(), 3);
         let searched = paged.clone().reduce(Action::SetSalesSearch("ann".into()));
-        assert_eq!((searched.sales_page(), searched.sales_search.as_str()), (1, "ann"));
+        assert_eq!(
+            (searched.sales_page(), searched.sales_search.as_str()),
+            (1, "ann")
+        );
         let filtered = paged
             .reduce(Action::SetSalesFilter(SalesFilter::Active))
             .reduce(Action::Navigate(Page::Order("o-1".into())));

@@ -234,7 +234,9 @@ pub fn save_new_file(
             .open(&path)
         {
             Ok(mut file) => {
-                let written = file.write_all(contents.as_bytes()).and_then(|()| file.sync_all());
+                let written = file
+                    .write_all(contents.as_bytes())
+                    .and_then(|()| file.sync_all());
                 if let Err(error) = written {
                     // A half-written export is worse than none.
                     let _ = std::fs::remove_file(&path);
@@ -303,7 +305,11 @@ mod tests {
     #[test]
     fn an_order_row_reads_back_field_for_field() {
         let export = orders_csv(&[
-            order("o-2", "Lee, \"Ann\"\nSecond line", Money::new(1005, Currency::EUR)),
+            order(
+                "o-2",
+                "Lee, \"Ann\"\nSecond line",
+                Money::new(1005, Currency::EUR),
+            ),
             order("o-1", "Jō", Money::new(1234, Currency::JPY)),
         ]);
         assert_eq!(export.rows, 2);

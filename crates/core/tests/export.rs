@@ -145,7 +145,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             }
         }
     }
-    assert!(!quoted && field.is_empty() && record.is_empty(), "the text ends a record");
+    assert!(
+        !quoted && field.is_empty() && record.is_empty(),
+        "the text ends a record"
+    );
     records
 }
 
@@ -158,7 +161,11 @@ fn minor_units(text: &str, digits: u32) -> i64 {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     assert_eq!(fraction.len(), digits as usize, "{text}");
     let whole: i64 = whole.parse().unwrap();
-    let fraction: i64 = if fraction.is_empty() { 0 } else { fraction.parse().unwrap() };
+    let fraction: i64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().unwrap()
+    };
     sign * (whole * 10i64.pow(digits) + fraction)
 }
 
@@ -197,7 +204,10 @@ async fn the_sales_export_is_every_order_of_the_filter() {
         *api_sums
             .entry(order.total.currency.to_string())
             .or_default() += order.total.amount_minor;
-        assert_eq!(row[1], order.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        assert_eq!(
+            row[1],
+            order.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        );
         assert_eq!(row[3], order.status.as_str());
     }
     assert_eq!(sums, api_sums);
@@ -246,7 +256,11 @@ async fn a_filtered_search_exports_exactly_the_apis_matches() {
     assert_eq!(by_id.rows, 1);
 
     // Nothing matches: only the header.
-    let none = t.core.export_sales_csv(&[], "no-such-buyer-zzz").await.unwrap();
+    let none = t
+        .core
+        .export_sales_csv(&[], "no-such-buyer-zzz")
+        .await
+        .unwrap();
     assert_eq!(none.rows, 0);
     assert_eq!(parse_csv(&none.csv).len(), 1);
 }

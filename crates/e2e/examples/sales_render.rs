@@ -54,8 +54,10 @@ async fn main() -> anyhow::Result<()> {
             &dir.path().join(format!("app-{launch}")),
         )
         .await?;
-        app.wait_text("[data-testid=connection]", WAIT, |text| text.contains("Live"))
-            .await?;
+        app.wait_text("[data-testid=connection]", WAIT, |text| {
+            text.contains("Live")
+        })
+        .await?;
 
         app.click("[data-testid=nav-sales]").await?;
         cold.push(first_rows_ms(&app).await?);
@@ -83,11 +85,17 @@ async fn main() -> anyhow::Result<()> {
         app.quit().await?;
     }
 
-    println!("Sales page with {} orders (50 a page), median of the runs:", group(total));
+    println!(
+        "Sales page with {} orders (50 a page), median of the runs:",
+        group(total)
+    );
     report("open, fresh app (fetch + render)", &mut cold);
     report("open again (data already in the core)", &mut warm);
     report("live update: event to new row committed", &mut live);
-    report("live update: admin create to row seen (incl. poll wait)", &mut poll_waits);
+    report(
+        "live update: admin create to row seen (incl. poll wait)",
+        &mut poll_waits,
+    );
     Ok(())
 }
 

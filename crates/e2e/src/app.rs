@@ -209,6 +209,33 @@ impl App {
             .await?)
     }
 
+    /// Scrolls the element matching `css` to the middle of the window (clear of the sticky
+    /// header), then clicks it; retried like [`Self::click`].
+    pub async fn click_centered(&self, css: &str) -> anyhow::Result<()> {
+        let client = self.client();
+        eventually(
+            &format!("a click on `{css}`"),
+            Duration::from_secs(10),
+            || async move {
+                match client.find(Locator::Css(css)).await {
+                    Ok(element) => {
+                        client
+                            .execute(
+                                "arguments[0].scrollIntoView({block: 'center'});",
+                                vec![serde_json::to_value(&element)?],
+                            )
+                            .await?;
+                        element.click().await?;
+                        Ok(Some(()))
+                    }
+                    Err(error) if error.is_no_such_element() => Ok(None),
+                    Err(error) => Err(error.into()),
+                }
+            },
+        )
+        .await
+    }
+
     /// The attribute `name` of the element matching `css`, once that element is there.
     pub async fn attr(&self, css: &str, name: &str) -> anyhow::Result<Option<String>> {
         Ok(self
@@ -228,20 +255,13 @@ impl App {
     ) -> anyhow::Result<String> {
         let client = self.client();
         let accept = &accept;
-        eventually(
-            &format!("the {name} of `{css}`"),
-            timeout,
-            || async move {
-                match client.find(Locator::Css(css)).await {
-                    Ok(element) => Ok(element
-                        .attr(name)
-                        .await?
-                        .filter(|value| accept(value))),
-                    Err(error) if error.is_no_such_element() => Ok(None),
-                    Err(error) => Err(error.into()),
-                }
-            },
-        )
+        eventually(&format!("the {name} of `{css}`"), timeout, || async move {
+            match client.find(Locator::Css(css)).await {
+                Ok(element) => Ok(element.attr(name).await?.filter(|value| accept(value))),
+                Err(error) if error.is_no_such_element() => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
         .await
     }
 

@@ -54,12 +54,8 @@ fn api_rows(page: &OrderPage) -> Vec<(String, String)> {
 
 /// Clicks an export button and returns the saved file's path and row count, once the page
 /// reports a file other than `previous`.
-async fn export(
-    app: &App,
-    button: &str,
-    previous: Option<&str>,
-) -> anyhow::Result<(String, u64)> {
-    app.click(button).await?;
+async fn export(app: &App, button: &str, previous: Option<&str>) -> anyhow::Result<(String, u64)> {
+    app.click_centered(button).await?;
     let path = app
         .wait_attr(
             "[data-testid=export-result]",
@@ -85,7 +81,10 @@ fn csv_records(path: &str, dir: &Path) -> anyhow::Result<Vec<String>> {
     );
     let text = std::fs::read_to_string(path)?;
     let mut records: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
-    anyhow::ensure!(records.pop().as_deref() == Some(""), "the file ends a record");
+    anyhow::ensure!(
+        records.pop().as_deref() == Some(""),
+        "the file ends a record"
+    );
     Ok(records)
 }
 
@@ -118,7 +117,7 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
     .await?;
 
     // Page 2, then back: the API's page 2.
-    app.click("[data-testid=sales-next]").await?;
+    app.click_centered("[data-testid=sales-next]").await?;
     wait_list(&app, "seller/sales/p/2").await?;
     let page2 = marketplace.orders_page("", "", 2, 50).await?;
     assert_eq!(rows(&app).await?, api_rows(&page2));
@@ -126,7 +125,7 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
         text == format!("51–100 of {}", group(total))
     })
     .await?;
-    app.click("[data-testid=sales-prev]").await?;
+    app.click_centered("[data-testid=sales-prev]").await?;
     wait_list(&app, "seller/sales").await?;
 
     // Search by customer name: exactly the API's matches, and typing is debounced (one
@@ -147,7 +146,8 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
     assert_eq!(matches.orders[1].id, first_match.id);
 
     // A search with no match says what was searched.
-    app.click("[data-testid=sales-search-clear]").await?;
+    app.click_centered("[data-testid=sales-search-clear]")
+        .await?;
     wait_list(&app, "seller/sales").await?;
     app.type_into("[data-testid=sales-search]", "zz-nobody")
         .await?;
@@ -155,7 +155,8 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
         text.contains("No orders match “zz-nobody”")
     })
     .await?;
-    app.click("[data-testid=sales-empty-clear]").await?;
+    app.click_centered("[data-testid=sales-empty-clear]")
+        .await?;
     wait_list(&app, "seller/sales").await?;
 
     // An order the marketplace creates appears on top, live.
@@ -198,13 +199,12 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
     );
 
     // Export of a filter and a search: exactly its orders, in a new file.
-    app.click("[data-testid=sales-filter][data-status=pending]")
+    app.click_centered("[data-testid=sales-filter][data-status=pending]")
         .await?;
     app.type_into("[data-testid=sales-search]", "Wilhelmina")
         .await?;
     wait_list(&app, "seller/sales/pending/q/Wilhelmina").await?;
-    let (second_path, filtered) =
-        export(&app, "[data-testid=sales-export]", Some(&path)).await?;
+    let (second_path, filtered) = export(&app, "[data-testid=sales-export]", Some(&path)).await?;
     let api_filtered = marketplace
         .orders_page("pending", "Wilhelmina", 1, 200)
         .await?;
@@ -277,8 +277,10 @@ async fn payouts_show_the_api_balances_month_totals_and_export() -> anyhow::Resu
         .await?;
     let history = marketplace.payout_history(Some(month), Some(year)).await?;
     let paid = history.total_paid.to_string();
-    app.wait_text("[data-testid=payout-total]", FIRST_DATA, |text| text == paid)
-        .await?;
+    app.wait_text("[data-testid=payout-total]", FIRST_DATA, |text| {
+        text == paid
+    })
+    .await?;
     let month_key = format!("{year:04}-{month:02}");
     app.wait_text(
         &format!(

@@ -374,8 +374,7 @@ mod tests {
             QueryKey::payout_history_year(2026).to_string(),
             "seller/payouts/history/2026"
         );
-        assert!(QueryKey::payout_history_year(2026)
-            .starts_with(&QueryKey::payout_history(None)));
+        assert!(QueryKey::payout_history_year(2026).starts_with(&QueryKey::payout_history(None)));
     }
 
     #[test]

@@ -242,12 +242,16 @@ fn HistoryTable(props: &HistoryTableProps) -> Html {
                     <tbody key={month.key()}>
                         <tr class="month-row" data-testid="payout-month-total"
                             data-month={month.key()}>
-                            <th scope="rowgroup" colspan="2">
+                            <th scope="rowgroup" colspan="4">
                                 {format!("{} {}", format::month_long(month.month), month.year)}
+                                <span class="muted month-count">
+                                    {format!(" · {} · paid", format::plural(
+                                        month.payouts.len() as u64, "payout", "payouts"))}
+                                </span>
                             </th>
-                            <td class="num muted">{format::count(month.payouts.len() as u64)}</td>
-                            <td class="muted">{"paid"}</td>
-                            <td class="num strong" data-testid="payout-month-paid">
+                            <td class="num strong" data-testid="payout-month-paid"
+                                title={format!("Paid in {} {}", format::month_long(month.month),
+                                    month.year)}>
                                 {month.paid_text()}
                             </td>
                         </tr>
@@ -341,7 +345,9 @@ fn by_month(payouts: &[Payout]) -> Vec<MonthPayouts<'_>> {
         let entry = &mut months[index];
         entry.payouts.push(payout);
         if payout.status == PayoutStatus::Paid {
-            entry.paid = entry.paid.and_then(|sum| sum.checked_add(payout.amount).ok());
+            entry.paid = entry
+                .paid
+                .and_then(|sum| sum.checked_add(payout.amount).ok());
         }
     }
     months.sort_by_key(|m| std::cmp::Reverse((m.year, m.month)));
@@ -354,7 +360,9 @@ mod tests {
     use sellerdash_api::Currency;
 
     fn payout(id: &str, at: &str, minor: i64, status: PayoutStatus) -> Payout {
-        let at = DateTime::parse_from_rfc3339(at).unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&Utc);
         Payout {
             id: id.into(),
             amount: Money::new(minor, Currency::EUR),
@@ -369,11 +377,26 @@ mod tests {
 
     #[test]
     fn months_total_their_paid_payouts_exactly() {
-        let mut payouts = vec![payout("p-f", "2026-03-02T00:00:00Z", 999, PayoutStatus::Failed)];
+        let mut payouts = vec![payout(
+            "p-f",
+            "2026-03-02T00:00:00Z",
+            999,
+            PayoutStatus::Failed,
+        )];
         payouts.extend((0..1000).map(|i| {
-            payout(&format!("p{i}"), "2026-03-01T00:00:00Z", 10, PayoutStatus::Paid)
+            payout(
+                &format!("p{i}"),
+                "2026-03-01T00:00:00Z",
+                10,
+                PayoutStatus::Paid,
+            )
         }));
-        payouts.push(payout("p-old", "2026-02-28T23:59:59Z", 5, PayoutStatus::Paid));
+        payouts.push(payout(
+            "p-old",
+            "2026-02-28T23:59:59Z",
+            5,
+            PayoutStatus::Paid,
+        ));
         let months = by_month(&payouts);
         assert_eq!(months.len(), 2);
         assert_eq!(months[0].key(), "2026-03");
@@ -384,12 +407,21 @@ mod tests {
 
     #[test]
     fn a_period_names_its_key() {
-        let all = HistoryPeriod { month: None, year: None };
+        let all = HistoryPeriod {
+            month: None,
+            year: None,
+        };
         assert_eq!(all.key().to_string(), "seller/payouts/history");
-        let year = HistoryPeriod { month: None, year: Some(2026) };
+        let year = HistoryPeriod {
+            month: None,
+            year: Some(2026),
+        };
         assert_eq!(year.key().to_string(), "seller/payouts/history/2026");
         assert_eq!(year.label(), "2026");
-        let month = HistoryPeriod { month: Some(3), year: Some(2026) };
+        let month = HistoryPeriod {
+            month: Some(3),
+            year: Some(2026),
+        };
         assert_eq!(month.key().to_string(), "seller/payouts/history/3/2026");
     }
 }

@@ -113,6 +113,17 @@ pub fn SalesPage() -> Html {
 
     // Render timing, read by the benchmark through WebDriver.
     let table_ref = use_node_ref();
+    // Turning the page (with the pager below the rows) starts the new page at its top.
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(page_no, move |_| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false)
+                && let Some(window) = web_sys::window()
+            {
+                window.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        });
+    }
     {
         let table_ref = table_ref.clone();
         let timing = use_mut_ref(RenderTiming::default);
@@ -152,10 +163,10 @@ pub fn SalesPage() -> Html {
             error={query.error_message()} has_data={query.data.is_some()}>
             <div class="sales-controls">
                 <SearchBox value={search.clone()} on_search={on_search.clone()} />
-                <FilterBar current={filter} on_change={on_filter} />
                 <ExportButton testid="sales-export"
                     title="Save every order of this filter and search (all pages) as a CSV file"
                     request={ExportRequest::Sales { statuses: filter.statuses(), search: search.clone() }} />
+                <FilterBar current={filter} on_change={on_filter} />
             </div>
             if let Some(page) = &shown {
                 <SalesTable page={Rc::clone(page)} filter={filter} search={search.clone()}
@@ -442,7 +453,10 @@ fn empty_state(filter: SalesFilter, search: &str, on_search: &Callback<String>) 
             "Search looks at order ids and customer names.",
         ),
         (filter, false) => (
-            format!("No {} orders match “{search}”", filter.label().to_lowercase()),
+            format!(
+                "No {} orders match “{search}”",
+                filter.label().to_lowercase()
+            ),
             "Search looks at order ids and customer names.",
         ),
     };
@@ -577,7 +591,11 @@ mod tests {
         use sellerdash_api::OrderStatus;
         assert_eq!(subtitle(SalesFilter::All, "", Some(0)), "No orders yet");
         assert_eq!(
-            subtitle(SalesFilter::Status(OrderStatus::Pending), " ann ", Some(1_234)),
+            subtitle(
+                SalesFilter::Status(OrderStatus::Pending),
+                " ann ",
+                Some(1_234)
+            ),
             "1,234 orders · Pending · matching “ann”"
         );
     }

@@ -45,20 +45,24 @@ async fn search_matches_ids_and_names_case_insensitively() {
     let (_, literal) = t
         .get(&seller.token, &format!("{}?q=100%25_s", paths::ORDERS))
         .await;
-    assert_eq!(ids(&literal), [second.clone()]);
+    assert_eq!(ids(&literal), vec![second.clone()]);
     let (_, wildcard) = t
         .get(&seller.token, &format!("{}?q=%25", paths::ORDERS))
         .await;
-    assert_eq!(ids(&wildcard), [second.clone()]);
+    assert_eq!(ids(&wildcard), vec![second.clone()]);
 
     // By order id, combined with a status filter.
     let (_, by_id) = t
         .get(
             &seller.token,
-            &format!("{}?q={}&status=pending", paths::ORDERS, first.to_uppercase()),
+            &format!(
+                "{}?q={}&status=pending",
+                paths::ORDERS,
+                first.to_uppercase()
+            ),
         )
         .await;
-    assert_eq!(ids(&by_id), [first.clone()]);
+    assert_eq!(ids(&by_id), vec![first.clone()]);
     let (_, other_status) = t
         .get(
             &seller.token,
@@ -97,7 +101,10 @@ async fn pages_partition_the_list_and_carry_the_total() {
 
     // Past the end: an empty page, still with the total.
     let (_, beyond) = t
-        .get(&seller.token, &format!("{}?page=9999&per_page=50", paths::ORDERS))
+        .get(
+            &seller.token,
+            &format!("{}?page=9999&per_page=50", paths::ORDERS),
+        )
         .await;
     assert_eq!(beyond["total"], total);
     assert_eq!(ids(&beyond), Vec::<String>::new());
@@ -115,7 +122,12 @@ async fn a_year_of_payout_history_is_every_month_of_it() {
         .unwrap();
     let in_year: Vec<&Value> = payouts
         .iter()
-        .filter(|p| p["created_at"].as_str().unwrap().starts_with(&year.to_string()))
+        .filter(|p| {
+            p["created_at"]
+                .as_str()
+                .unwrap()
+                .starts_with(&year.to_string())
+        })
         .collect();
     let (status, history) = t
         .get(
