@@ -9,6 +9,7 @@ mod bridge;
 mod commands;
 mod config;
 mod embedded;
+mod export;
 mod shell;
 mod tray;
 mod window;
@@ -109,6 +110,8 @@ pub fn run_app<R: Runtime>(
             commands::refetch,
             commands::confirm_order,
             commands::cancel_order,
+            export::export_sales_csv,
+            export::export_payouts_csv,
         ])
         .on_window_event(window::on_window_event)
         .setup(move |app| {

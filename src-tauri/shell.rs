@@ -7,7 +7,7 @@ use sellerdash_core::{CoreConfig, CoreHandle, Policies};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::config::{AppConfig, Marketplace};
-use crate::{bridge, embedded, tray, window};
+use crate::{bridge, embedded, export, tray, window};
 
 /// The app's managed state.
 pub struct Shell {
@@ -46,6 +46,7 @@ pub fn start<R: Runtime>(
     tracing::info!(data_dir = %profile_dir.display(), "starting");
 
     tray::create(app)?;
+    app.manage(export::ExportDir::resolve(app, &profile_dir));
 
     let (url, token, server) = match marketplace {
         Marketplace::Remote { url, token } => (url, token, None),

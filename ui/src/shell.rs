@@ -1,7 +1,8 @@
 //! The shell protocol, typed: the commands the UI may run and the events it follows.
 //! Names and argument shapes are fixed by the shell; see `tauri.rs` for the transport.
 
-use sellerdash_state::{AppError, Connectivity, QueryDiagnostics, QueryKey};
+use sellerdash_api::OrderStatus;
+use sellerdash_state::{AppError, Connectivity, QueryDiagnostics, QueryKey, SavedExport};
 use serde::Serialize;
 
 use crate::tauri;
@@ -76,4 +77,32 @@ pub async fn cancel_order(id: &str, reason: &str) -> Result<(), AppError> {
     tauri::invoke::<serde_json::Value>("cancel_order", &CancelArgs { id, reason })
         .await
         .map(drop)
+}
+
+#[derive(Serialize)]
+struct SalesExportArgs<'a> {
+    statuses: &'a [OrderStatus],
+    search: &'a str,
+}
+
+#[derive(Serialize)]
+struct PayoutsExportArgs {
+    month: Option<u32>,
+    year: Option<i32>,
+}
+
+/// Saves every order of a Sales filter (all pages) as CSV in the seller's Downloads folder.
+pub async fn export_sales_csv(
+    statuses: &[OrderStatus],
+    search: &str,
+) -> Result<SavedExport, AppError> {
+    tauri::invoke("export_sales_csv", &SalesExportArgs { statuses, search }).await
+}
+
+/// Saves the payouts of one month of one year, one year, or all of them as CSV.
+pub async fn export_payouts_csv(
+    month: Option<u32>,
+    year: Option<i32>,
+) -> Result<SavedExport, AppError> {
+    tauri::invoke("export_payouts_csv", &PayoutsExportArgs { month, year }).await
 }

@@ -89,8 +89,13 @@ impl SalesFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     Navigate(Page),
+    /// A new status filter; the list goes back to its first page.
     SetSalesFilter(SalesFilter),
     SetDashboardPeriod(Period),
+    /// A new search (order id or customer); the list goes back to its first page.
+    SetSalesSearch(String),
+    /// Another page (1-based) of the sales list.
+    SetSalesPage(u32),
 }
 
 /// The UI state shared by every component.
@@ -100,6 +105,17 @@ pub struct AppState {
     pub sales_filter: SalesFilter,
     /// The dashboard's period (30 days, the pinned query's, until the seller picks another).
     pub dashboard_period: Period,
+    /// The Sales page's search text, as typed (blank: every order).
+    pub sales_search: String,
+    /// The Sales page's page, 1-based (0 counts as 1).
+    pub sales_page: u32,
+}
+
+impl AppState {
+    /// The Sales page's page, 1-based.
+    pub fn sales_page(&self) -> u32 {
+        self.sales_page.max(1)
+    }
 }
 
 impl Reducible for AppState {
@@ -115,6 +131,18 @@ impl Reducible for AppState {
             Action::SetSalesFilter(filter) if filter == self.sales_filter => self,
             Action::SetSalesFilter(sales_filter) => Rc::new(AppState {
                 sales_filter,
+                sales_page: 1,
+                ..(*self).clone()
+            }),
+            Action::SetSalesSearch(search) if search == self.sales_search => self,
+            Action::SetSalesSearch(sales_search) => Rc::new(AppState {
+                sales_search,
+                sales_page: 1,
+                ..(*self).clone()
+            }),
+            Action::SetSalesPage(page) if page.max(1) == self.sales_page() => self,
+            Action::SetSalesPage(page) => Rc::new(AppState {
+                sales_page: page.max(1),
                 ..(*self).clone()
             }),
             Action::SetDashboardPeriod(period) if period == self.dashboard_period => self,
@@ -177,6 +205,23 @@ mod tests {
             .reduce(Action::Navigate(Page::Pending))
             .reduce(Action::Navigate(Page::Dashboard));
         assert_eq!(state.dashboard_period, Period::Days7);
+    }
+
+    #[test]
+    fn a_new_filter_or_search_starts_at_the_first_page() {
+        let state = Rc::new(AppState::default());
+        assert_eq!(state.sales_page(), 1);
+        let paged = state.reduce(Action::SetSalesPage(3));
+        assert_eq!(paged.sales_page(), 3);
+        let searched = paged.clone().reduce(Action::SetSalesSearch("ann".into()));
+        assert_eq!(
+            (searched.sales_page(), searched.sales_search.as_str()),
+            (1, "ann")
+        );
+        let filtered = paged
+            .reduce(Action::SetSalesFilter(SalesFilter::Active))
+            .reduce(Action::Navigate(Page::Order("o-1".into())));
+        assert_eq!(filtered.sales_page(), 1);
     }
 
     #[test]

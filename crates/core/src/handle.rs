@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sellerdash_api::{Order, OrderPage};
+use sellerdash_api::{Order, OrderPage, OrderStatus, PayoutHistoryQuery};
 use sellerdash_query::{Listener, PolicyFn, QueryEngine};
 use sellerdash_state::{
     AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
@@ -14,6 +14,7 @@ use sellerdash_state::{
 use tokio::sync::mpsc;
 
 use crate::cache::{SqliteStore, account_scope};
+use crate::export::{self, CsvExport};
 use crate::http::{HttpOptions, HttpSource, HttpSourceError};
 use crate::notifier::Notifier;
 use crate::policy::Policies;
@@ -287,6 +288,33 @@ impl CoreHandle {
                 || (key.starts_with(&sales) && !key.starts_with(&details))
         });
         Ok(order)
+    }
+
+    /// Every order with these statuses (empty: all) matching `search` (blank: all), all
+    /// pages of it, as CSV (see [`crate::export`]).
+    pub async fn export_sales_csv(
+        &self,
+        statuses: &[OrderStatus],
+        search: &str,
+    ) -> Result<CsvExport, AppError> {
+        Ok(export::sales_csv(self.shared.source.as_ref(), statuses, search).await?)
+    }
+
+    /// The payouts of one month of one year, one year (`month` `None`) or all of them (both
+    /// `None`), as CSV. A month needs its year.
+    pub async fn export_payouts_csv(
+        &self,
+        month: Option<u32>,
+        year: Option<i32>,
+    ) -> Result<CsvExport, AppError> {
+        if month.is_some_and(|m| !(1..=12).contains(&m)) || (month.is_some() && year.is_none()) {
+            return Err(AppError::new(
+                ErrorKind::BadRequest,
+                "pick a month from 1 to 12 together with its year",
+            ));
+        }
+        let query = PayoutHistoryQuery { month, year };
+        Ok(export::payouts_csv(self.shared.source.as_ref(), query).await?)
     }
 
     /// Stops every task and waits for them (at most [`SHUTDOWN_TIMEOUT`], then aborts),

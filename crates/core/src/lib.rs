@@ -7,9 +7,10 @@
 //! contract); the generic engine (`sellerdash-query`) runs the queries; `queries.rs` names
 //! the seller keys and the source call of each; [`Policies`] hold every query's timing;
 //! [`Store`] persists ([`SqliteStore`] on disk, [`MemoryStore`] in memory) and is the
-//! engine's persistence hook; the notifier detects new pending orders.
+//! engine's persistence hook; the notifier detects new pending orders; [`export`] writes the CSV exports.
 
 mod cache;
+pub mod export;
 mod handle;
 mod http;
 mod notifier;
@@ -20,6 +21,7 @@ mod source;
 mod store;
 
 pub use cache::{CACHE_FILE, SqliteStore, account_scope};
+pub use export::CsvExport;
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};
 pub use policy::{FocusPolicy, Policies, QueryPolicy, SalesIntervals};

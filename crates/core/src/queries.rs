@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use sellerdash_api::{DashboardQuery, OrderQuery, OrderStatus, PayoutHistoryQuery, Period};
 use sellerdash_query::{FetchError, Fetcher};
-use sellerdash_state::QueryKey;
+use sellerdash_state::{QueryKey, SALES_PAGE, SALES_PAGE_SIZE, SALES_SEARCH};
 use serde::Serialize;
 
 use crate::source::{Source, SourceError, SourceResult};
@@ -20,14 +20,66 @@ pub(crate) enum SellerQuery {
     /// `seller/orders/pending`: the first page (the largest the contract allows) of the
     /// orders waiting for confirmation, with the server's total.
     PendingOrders,
-    /// `seller/sales[/{statuses}]`: the first page of the orders with these statuses.
-    Sales(Vec<OrderStatus>),
+    /// `seller/sales[/{statuses}][/q/{search}][/p/{page}]`: one page of a sales list.
+    Sales(SalesList),
     /// `seller/sales/byId/{id}`: one order.
     Order(String),
     /// `seller/payouts/stats`.
     PayoutStats,
     /// `seller/payouts/history[/{month}/{year}]`.
     PayoutHistory(Option<(u32, i32)>),
+    /// `seller/payouts/history/{year}`.
+    PayoutHistoryYear(i32),
+}
+
+/// One page of a sales list as its key names it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct SalesList {
+    /// Empty means every status.
+    pub statuses: Vec<OrderStatus>,
+    /// Matches an order id or a customer name; `None` lists every order.
+    pub search: Option<String>,
+    /// 1-based, [`SALES_PAGE_SIZE`] orders a page.
+    pub page: u32,
+}
+
+impl SalesList {
+    /// Parses the segments after `seller/sales` (not `byId`): `[{statuses}][/q/{search}][/p/{page}]`.
+    fn parse(rest: &[&str]) -> Option<Self> {
+        let mut rest = rest;
+        let mut list = SalesList {
+            page: 1,
+            ..Self::default()
+        };
+        if let [first, tail @ ..] = rest
+            && *first != SALES_SEARCH
+            && *first != SALES_PAGE
+        {
+            list.statuses = first
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<Vec<OrderStatus>, _>>()
+                .ok()?;
+            rest = tail;
+        }
+        if let [SALES_SEARCH, text, tail @ ..] = rest {
+            list.search = Some((*text).to_owned());
+            rest = tail;
+        }
+        if let [SALES_PAGE, page, tail @ ..] = rest {
+            list.page = page.parse().ok()?;
+            rest = tail;
+        }
+        rest.is_empty().then_some(list)
+    }
+
+    fn key(&self) -> QueryKey {
+        QueryKey::sales_page(
+            &self.statuses,
+            self.search.as_deref().unwrap_or_default(),
+            self.page,
+        )
+    }
 }
 
 impl SellerQuery {
@@ -43,17 +95,13 @@ impl SellerQuery {
                 Self::Dashboard(period)
             }
             ["seller", "orders", "pending"] => Self::PendingOrders,
-            ["seller", "sales"] => Self::Sales(Vec::new()),
             ["seller", "sales", "byId", id] if !id.is_empty() => Self::Order((*id).to_owned()),
-            ["seller", "sales", list] => {
-                let statuses = list
-                    .split(',')
-                    .map(str::parse)
-                    .collect::<Result<Vec<OrderStatus>, _>>()
-                    .ok()?;
-                // Only the canonical spelling, so one filter is one key.
-                (QueryKey::sales(&statuses) == *key).then_some(())?;
-                Self::Sales(statuses)
+            ["seller", "sales", "byId", ..] => return None,
+            ["seller", "sales", rest @ ..] => {
+                let list = SalesList::parse(rest)?;
+                // Only the canonical spelling, so one list is one key.
+                (list.key() == *key).then_some(())?;
+                Self::Sales(list)
             }
             ["seller", "payouts", "stats"] => Self::PayoutStats,
             ["seller", "payouts", "history"] => Self::PayoutHistory(None),
@@ -62,6 +110,11 @@ impl SellerQuery {
                 let year: i32 = year.parse().ok()?;
                 (QueryKey::payout_history(Some((month, year))) == *key).then_some(())?;
                 Self::PayoutHistory(Some((month, year)))
+            }
+            ["seller", "payouts", "history", year] => {
+                let year: i32 = year.parse().ok()?;
+                (QueryKey::payout_history_year(year) == *key).then_some(())?;
+                Self::PayoutHistoryYear(year)
             }
             _ => return None,
         };
@@ -74,14 +127,13 @@ impl SellerQuery {
                 json(source.dashboard_stats(DashboardQuery { period }).await?)
             }
             Self::PendingOrders => json(source.pending_orders(1, OrderQuery::MAX_PER_PAGE).await?),
-            Self::Sales(statuses) => {
-                let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-                let query = OrderQuery {
-                    status: (!names.is_empty()).then(|| names.join(",")),
-                    q: None,
-                    page: Some(1),
-                    per_page: Some(OrderQuery::MAX_PER_PAGE),
-                };
+            Self::Sales(list) => {
+                let query = order_query(
+                    &list.statuses,
+                    list.search.as_deref(),
+                    list.page,
+                    SALES_PAGE_SIZE,
+                );
                 json(source.list_orders(&query).await?)
             }
             Self::Order(id) => json(source.get_order(&id).await?),
@@ -93,7 +145,33 @@ impl SellerQuery {
                 };
                 json(source.payout_history(query).await?)
             }
+            Self::PayoutHistoryYear(year) => {
+                let query = PayoutHistoryQuery {
+                    month: None,
+                    year: Some(year),
+                };
+                json(source.payout_history(query).await?)
+            }
         }
+    }
+}
+
+/// The contract's query string of one page of orders with these statuses and search.
+pub(crate) fn order_query(
+    statuses: &[OrderStatus],
+    search: Option<&str>,
+    page: u32,
+    per_page: u32,
+) -> OrderQuery {
+    let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    OrderQuery {
+        status: (!names.is_empty()).then(|| names.join(",")),
+        q: search
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned),
+        page: Some(page),
+        per_page: Some(per_page),
     }
 }
 
@@ -185,6 +263,11 @@ mod tests {
             QueryKey::dashboard_period(Period::Today),
             QueryKey::dashboard_period(Period::Days7),
             QueryKey::dashboard_period(Period::Months12),
+            QueryKey::payout_history_year(2026),
+            QueryKey::sales_page(&[S::Pending], "Ann", 1),
+            QueryKey::sales_page(&[], "q", 2),
+            QueryKey::sales_page(&[], "", 7),
+            QueryKey::sales_page(&[S::Shipped, S::Pending], "p", 12),
         ];
         for key in known {
             assert!(SellerQuery::parse(&key).is_some(), "{key}");
@@ -195,6 +278,15 @@ mod tests {
             "seller/sales/shipped,pending",
             "seller/sales/nonsense",
             "seller/payouts/history/13/2026",
+            "seller/payouts/history/02026",
+            "seller/sales/p/1",
+            "seller/sales/p/02",
+            "seller/sales/p/x",
+            "seller/sales/q/ ann",
+            "seller/sales/q/",
+            "seller/sales/p/2/q/ann",
+            "seller/sales/pending/shipped",
+            "seller/sales/byId",
             "other/dashboard",
             "seller/dashboard/30d",
             "seller/dashboard/1y",
@@ -213,6 +305,30 @@ mod tests {
                 Some(SellerQuery::Dashboard(period))
             );
         }
+    }
+
+    #[test]
+    fn sales_keys_parse_into_their_list() {
+        let key = QueryKey::sales_page(&[S::Pending, S::Confirmed], "Ann Lee", 3);
+        assert_eq!(
+            SellerQuery::parse(&key),
+            Some(SellerQuery::Sales(SalesList {
+                statuses: vec![S::Pending, S::Confirmed],
+                search: Some("Ann Lee".into()),
+                page: 3,
+            }))
+        );
+        assert_eq!(
+            SellerQuery::parse(&QueryKey::sales(&[])),
+            Some(SellerQuery::Sales(SalesList {
+                page: 1,
+                ..SalesList::default()
+            }))
+        );
+        let query = order_query(&[S::Shipped], Some("  x "), 2, 50);
+        assert_eq!(query.status.as_deref(), Some("shipped"));
+        assert_eq!(query.q.as_deref(), Some("x"));
+        assert_eq!((query.page, query.per_page), (Some(2), Some(50)));
     }
 
     #[test]

@@ -45,6 +45,17 @@ impl App {
         token: &str,
         data_dir: &Path,
     ) -> anyhow::Result<Self> {
+        Self::launch_with_env(marketplace_url, token, data_dir, &[]).await
+    }
+
+    /// [`Self::launch`], with `env` set for the app (through tauri-driver, whose children
+    /// inherit it): `SELLERDASH_EXPORT_DIR`, say.
+    pub async fn launch_with_env(
+        marketplace_url: &str,
+        token: &str,
+        data_dir: &Path,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> anyhow::Result<Self> {
         anyhow::ensure!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests under xvfb-run (scripts/dev test does)"
@@ -59,6 +70,7 @@ impl App {
                 "--native-port",
                 &native_port.to_string(),
             ])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -208,6 +220,87 @@ impl App {
             )
             .await?;
         Ok(serde_json::from_value(value)?)
+    }
+
+    /// Scrolls the element matching `css` to the middle of the window (clear of the sticky
+    /// header), then clicks it; retried like [`Self::click`].
+    pub async fn click_centered(&self, css: &str) -> anyhow::Result<()> {
+        let client = self.client();
+        eventually(
+            &format!("a click on `{css}`"),
+            Duration::from_secs(10),
+            || async move {
+                match client.find(Locator::Css(css)).await {
+                    Ok(element) => {
+                        client
+                            .execute(
+                                "arguments[0].scrollIntoView({block: 'center'});",
+                                vec![serde_json::to_value(&element)?],
+                            )
+                            .await?;
+                        element.click().await?;
+                        Ok(Some(()))
+                    }
+                    Err(error) if error.is_no_such_element() => Ok(None),
+                    Err(error) => Err(error.into()),
+                }
+            },
+        )
+        .await
+    }
+
+    /// The attribute `name` of the element matching `css`, once that element is there.
+    pub async fn attr(&self, css: &str, name: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .wait_for(css, Duration::from_secs(10))
+            .await?
+            .attr(name)
+            .await?)
+    }
+
+    /// Waits until the attribute `name` of `css` satisfies `accept`, and returns it.
+    pub async fn wait_attr(
+        &self,
+        css: &str,
+        name: &str,
+        timeout: Duration,
+        accept: impl Fn(&str) -> bool,
+    ) -> anyhow::Result<String> {
+        let client = self.client();
+        let accept = &accept;
+        eventually(&format!("the {name} of `{css}`"), timeout, || async move {
+            match client.find(Locator::Css(css)).await {
+                Ok(element) => Ok(element.attr(name).await?.filter(|value| accept(value))),
+                Err(error) if error.is_no_such_element() => Ok(None),
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
+    }
+
+    /// The `name` attribute of every element matching `css`, in document order.
+    pub async fn attrs(&self, css: &str, name: &str) -> anyhow::Result<Vec<String>> {
+        let mut values = Vec::new();
+        for element in self.client().find_all(Locator::Css(css)).await? {
+            values.push(element.attr(name).await?.unwrap_or_default());
+        }
+        Ok(values)
+    }
+
+    /// Types `text` into the field matching `css` (key by key, as a seller types).
+    pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let field = self.wait_for(css, Duration::from_secs(10)).await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Picks the option with `value` in the `<select>` matching `css`.
+    pub async fn select(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.wait_for(css, Duration::from_secs(10))
+            .await?
+            .select_by_value(value)
+            .await?;
+        Ok(())
     }
 
     /// The screen as PNG bytes (for a failing test's evidence).

@@ -156,3 +156,133 @@ impl Marketplace {
         Ok(serde_json::from_str(&text)?)
     }
 }
+
+/// What the Sales and Payouts pages ask of the API: one page of a filtered search, orders
+/// for a named buyer, payout history by month and year, and the admin steps that change
+/// balances.
+impl Marketplace {
+    /// One page of the seller's orders: `status` (comma-separated, `""` for all), search
+    /// `q` (`""` for none), 1-based `page` of `per_page`.
+    pub async fn orders_page(
+        &self,
+        status: &str,
+        q: &str,
+        page: u32,
+        per_page: u32,
+    ) -> anyhow::Result<OrderPage> {
+        self.seller_get(&format!(
+            "{}?status={}&q={}&page={page}&per_page={per_page}",
+            paths::ORDERS,
+            paths::encode_segment(status),
+            paths::encode_segment(q)
+        ))
+        .await
+    }
+
+    /// How many requests the server answered on `path` (no query string) since it started.
+    pub fn requests_on(&self, path: &str) -> u64 {
+        self.server
+            .as_ref()
+            .and_then(|server| server.requests().get(path).copied())
+            .unwrap_or(0)
+    }
+
+    /// A new pending order of one product for a buyer called `name`.
+    pub async fn create_order_for(&self, name: &str) -> anyhow::Result<Order> {
+        let product_id = sellerdash_server::demo::product_id(&self.seller_id, 0);
+        let body = CreateOrder {
+            seller_id: self.seller_id.clone(),
+            items: vec![CreateOrderItem {
+                product_id,
+                quantity: 1,
+            }],
+            customer: Some(sellerdash_api::Customer {
+                name: name.to_owned(),
+                email: "buyer@example.com".to_owned(),
+                city: "Porto".to_owned(),
+                country: "PT".to_owned(),
+            }),
+            payment_method: None,
+        };
+        self.admin_post(paths::ADMIN_ORDERS, &body).await
+    }
+
+    /// The seller confirms a pending order (through the seller API, not the app).
+    pub async fn confirm(&self, id: &str) -> anyhow::Result<Order> {
+        let response = self
+            .http
+            .post(format!("{}{}", self.url(), paths::confirm_order(id)))
+            .bearer_auth(&self.seller_token)
+            .send()
+            .await?;
+        Ok(response.error_for_status()?.json().await?)
+    }
+
+    /// The payout history: all of it, one year, or one month of one year.
+    pub async fn payout_history(
+        &self,
+        month: Option<u32>,
+        year: Option<i32>,
+    ) -> anyhow::Result<sellerdash_api::PayoutHistory> {
+        let mut query = Vec::new();
+        if let Some(month) = month {
+            query.push(format!("month={month}"));
+        }
+        if let Some(year) = year {
+            query.push(format!("year={year}"));
+        }
+        self.seller_get(&format!("{}?{}", paths::PAYOUT_HISTORY, query.join("&")))
+            .await
+    }
+
+    /// Pays out the seller's available balance (the marketplace's payout run).
+    pub async fn run_payouts(&self) -> anyhow::Result<sellerdash_api::RunPayoutsResult> {
+        self.admin_post(
+            paths::ADMIN_RUN_PAYOUTS,
+            &sellerdash_api::RunPayouts {
+                seller_id: Some(self.seller_id.clone()),
+            },
+        )
+        .await
+    }
+}
+
+/// What a benchmark needs to seed the store through the admin API from several tasks.
+impl Marketplace {
+    /// Creates `count` pending orders for the seller through the admin API, `parallel`
+    /// requests at a time; returns how many were created.
+    pub async fn seed_orders(&self, count: usize, parallel: usize) -> anyhow::Result<usize> {
+        let parallel = parallel.max(1);
+        let mut tasks = tokio::task::JoinSet::new();
+        for task in 0..parallel {
+            let share = count / parallel + usize::from(task < count % parallel);
+            let (http, url) = (self.http.clone(), self.url());
+            let (token, seller_id) = (self.admin_token.clone(), self.seller_id.clone());
+            tasks.spawn(async move {
+                let body = CreateOrder {
+                    items: vec![CreateOrderItem {
+                        product_id: sellerdash_server::demo::product_id(&seller_id, 0),
+                        quantity: 1,
+                    }],
+                    seller_id,
+                    customer: None,
+                    payment_method: None,
+                };
+                for _ in 0..share {
+                    http.post(format!("{url}{}", paths::ADMIN_ORDERS))
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await?
+                        .error_for_status()?;
+                }
+                anyhow::Ok(share)
+            });
+        }
+        let mut created = 0;
+        while let Some(done) = tasks.join_next().await {
+            created += done??;
+        }
+        Ok(created)
+    }
+}

@@ -11,6 +11,13 @@ use serde::{Deserialize, Serialize};
 
 pub use sellerdash_api::{OrderStatus, OrderSummary, Period};
 
+/// Orders on one page of a sales list ([`QueryKey::sales_page`]).
+pub const SALES_PAGE_SIZE: u32 = 50;
+/// The segment of a sales list key that precedes its search text.
+pub const SALES_SEARCH: &str = "q";
+/// The segment of a sales list key that precedes its page number.
+pub const SALES_PAGE: &str = "p";
+
 /// A hierarchical query key, `["seller", "orders", "pending"]`, shown as
 /// `seller/orders/pending`. Invalidating a key invalidates every key it is a prefix of.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -76,6 +83,26 @@ impl QueryKey {
         key
     }
 
+    /// One page of a sales list: `seller/sales[/{statuses}][/q/{search}][/p/{page}]`.
+    ///
+    /// The statuses are named as in [`Self::sales`]; the search is trimmed and left out when
+    /// blank, the page (1-based, [`SALES_PAGE_SIZE`] orders each) left out when it is the
+    /// first, so `sales_page(s, "", 1) == sales(s)` and every list stays under
+    /// [`Self::sales_prefix`].
+    pub fn sales_page(statuses: &[OrderStatus], search: &str, page: u32) -> Self {
+        let mut key = Self::sales(statuses);
+        let search = search.trim();
+        if !search.is_empty() {
+            key.0.push(SALES_SEARCH.to_owned());
+            key.0.push(search.to_owned());
+        }
+        if page > 1 {
+            key.0.push(SALES_PAGE.to_owned());
+            key.0.push(page.to_string());
+        }
+        key
+    }
+
     /// `seller/sales/byId/{id}`: one order with its details.
     pub fn order(id: &str) -> Self {
         Self::new(["seller", "sales", "byId", id])
@@ -95,6 +122,16 @@ impl QueryKey {
             key.0.push(year.to_string());
         }
         key
+    }
+
+    /// `seller/payouts/history/{year}`: every payout of one year.
+    pub fn payout_history_year(year: i32) -> Self {
+        Self::new([
+            "seller".to_owned(),
+            "payouts".to_owned(),
+            "history".to_owned(),
+            year.to_string(),
+        ])
     }
 }
 
@@ -285,6 +322,13 @@ pub struct NewPendingOrders {
     pub while_away: bool,
 }
 
+/// A CSV export the shell saved: where, and how many rows (the header not counted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedExport {
+    pub path: String,
+    pub rows: u64,
+}
+
 /// Everything the core reports, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -319,6 +363,30 @@ mod tests {
             QueryKey::payout_history(Some((3, 2026))).to_string(),
             "seller/payouts/history/3/2026"
         );
+    }
+
+    #[test]
+    fn sales_pages_stay_under_the_sales_prefix() {
+        use OrderStatus as S;
+        assert_eq!(QueryKey::sales_page(&[], "", 1), QueryKey::sales(&[]));
+        assert_eq!(
+            QueryKey::sales_page(&[S::Shipped, S::Pending], "  Ann Lee ", 3).to_string(),
+            "seller/sales/pending,shipped/q/Ann Lee/p/3"
+        );
+        assert_eq!(
+            QueryKey::sales_page(&[], "a/b", 2).segments(),
+            ["seller", "sales", "q", "a/b", "p", "2"]
+        );
+        assert_eq!(
+            QueryKey::sales_page(&[S::Pending], " ", 1),
+            QueryKey::sales(&[S::Pending])
+        );
+        assert!(QueryKey::sales_page(&[], "x", 9).starts_with(&QueryKey::sales_prefix()));
+        assert_eq!(
+            QueryKey::payout_history_year(2026).to_string(),
+            "seller/payouts/history/2026"
+        );
+        assert!(QueryKey::payout_history_year(2026).starts_with(&QueryKey::payout_history(None)));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! Reusable pieces of the pages: the header, the page frame (freshness, refresh and the
 //! error banner), stat cards, badges, the revenue chart, the product table, the pending order
-//! row and the cancel form.
+//! row, the cancel form and the CSV export button.
 
 mod badge;
 mod cancel_form;
 mod connection_badge;
 mod data_age;
+mod export_button;
 mod header;
 mod page_error;
 mod pending_row;
@@ -19,6 +20,7 @@ pub use badge::Badge;
 pub use cancel_form::CancelForm;
 pub use connection_badge::ConnectionBadge;
 pub use data_age::DataAge;
+pub use export_button::{ExportButton, ExportRequest};
 pub use header::Header;
 pub use page_error::PageError;
 pub use pending_row::PendingRow;

@@ -1,16 +1,18 @@
 //! Payouts: the balance (available, pending), the next payout date and schedule, the
-//! lifetime total, and the payout history, all of it or one month of one year, with the
-//! total paid in the listed payouts.
+//! lifetime total, and the payout history (all of it, one year, or one month of one year)
+//! with the total paid per month and in all, and a CSV export of the listed payouts.
 
 use std::rc::Rc;
 
 use chrono::{DateTime, Datelike, Utc};
-use sellerdash_api::{Payout, PayoutHistory, PayoutStats};
+use sellerdash_api::{Money, Payout, PayoutHistory, PayoutStats, PayoutStatus};
 use sellerdash_state::QueryKey;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::{Badge, DataAge, PageError, QueryPage, StatCard};
+use crate::components::{
+    Badge, DataAge, ExportButton, ExportRequest, PageError, QueryPage, StatCard,
+};
 use crate::format;
 use crate::hooks::{use_now, use_query};
 use crate::time;
@@ -18,22 +20,35 @@ use crate::time;
 /// How many years back the year selector reaches.
 const YEARS_BACK: i32 = 5;
 
-/// The history the page shows: all of it, or one month (1–12) of one year.
+/// The history the page shows: all of it, one year, or one month (1–12) of one year. A
+/// month always has its year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct HistoryPeriod {
     month: Option<u32>,
-    year: i32,
+    year: Option<i32>,
 }
 
 impl HistoryPeriod {
     fn key(self) -> QueryKey {
-        QueryKey::payout_history(self.month.map(|month| (month, self.year)))
+        match (self.month, self.year) {
+            (Some(month), Some(year)) => QueryKey::payout_history(Some((month, year))),
+            (_, Some(year)) => QueryKey::payout_history_year(year),
+            (_, None) => QueryKey::payout_history(None),
+        }
     }
 
     fn label(self) -> String {
-        match self.month {
-            Some(month) => format!("{} {}", format::month_long(month), self.year),
-            None => "all time".to_owned(),
+        match (self.month, self.year) {
+            (Some(month), Some(year)) => format!("{} {year}", format::month_long(month)),
+            (_, Some(year)) => year.to_string(),
+            (_, None) => "all time".to_owned(),
+        }
+    }
+
+    fn export(self) -> ExportRequest {
+        ExportRequest::Payouts {
+            month: self.month.filter(|_| self.year.is_some()),
+            year: self.year,
         }
     }
 }
@@ -43,7 +58,7 @@ pub fn PayoutsPage() -> Html {
     let today = use_memo((), |_| time::local_today());
     let period = use_state(|| HistoryPeriod {
         month: None,
-        year: today.year(),
+        year: None,
     });
     let stats = use_query::<PayoutStats>(QueryKey::payout_stats());
     let history = use_query::<PayoutHistory>(period.key());
@@ -78,6 +93,8 @@ pub fn PayoutsPage() -> Html {
                     <PeriodPicker period={*period} this_year={today.year()} on_change={on_period} />
                     <span class="spacer"></span>
                     <DataAge snapshot={history.snapshot.clone()} testid="history-age" />
+                    <ExportButton testid="payouts-export" request={period.export()}
+                        title="Save the listed payouts as a CSV file" />
                 </div>
                 if let Some(message) = history.error_message() {
                     <PageError message={message} snapshot={history.snapshot.clone()}
@@ -131,25 +148,38 @@ struct PeriodPickerProps {
     on_change: Callback<HistoryPeriod>,
 }
 
-/// A month selector ("All months" or one month) and a year selector; the year only
-/// applies to one month, so it is disabled while all months are shown.
+/// A month selector ("All months" or one month) and a year selector ("All years" or one
+/// year). Picking a month with all years picks this year; picking all years shows all
+/// months.
 #[component]
 fn PeriodPicker(props: &PeriodPickerProps) -> Html {
     let period = props.period;
+    let this_year = props.this_year;
     let on_month = {
         let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             let month = value.parse::<u32>().ok().filter(|m| (1..=12).contains(m));
-            on_change.emit(HistoryPeriod { month, ..period });
+            let year = match month {
+                Some(_) => Some(period.year.unwrap_or(this_year)),
+                None => period.year,
+            };
+            on_change.emit(HistoryPeriod { month, year });
         })
     };
     let on_year = {
         let on_change = props.on_change.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Ok(year) = value.parse::<i32>() {
-                on_change.emit(HistoryPeriod { year, ..period });
+            match value.parse::<i32>() {
+                Ok(year) => on_change.emit(HistoryPeriod {
+                    year: Some(year),
+                    ..period
+                }),
+                Err(_) => on_change.emit(HistoryPeriod {
+                    month: None,
+                    year: None,
+                }),
             }
         })
     };
@@ -168,11 +198,10 @@ fn PeriodPicker(props: &PeriodPickerProps) -> Html {
                 })}
             </select>
             <label class="sr-only" for="payout-year">{"Year"}</label>
-            <select id="payout-year" class="select" data-testid="payout-year"
-                disabled={period.month.is_none()} onchange={on_year}
-                title={period.month.is_none().then_some("Pick a month to choose its year")}>
+            <select id="payout-year" class="select" data-testid="payout-year" onchange={on_year}>
+                <option value="" selected={period.year.is_none()}>{"All years"}</option>
                 {for years.map(|y| html! {
-                    <option value={y.to_string()} selected={y == period.year}>{y}</option>
+                    <option value={y.to_string()} selected={Some(y) == period.year}>{y}</option>
                 })}
             </select>
         </div>
@@ -209,11 +238,28 @@ fn HistoryTable(props: &HistoryTableProps) -> Html {
                         <th class="num">{"Amount"}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {for history.payouts.iter().map(|payout| html! {
-                        <PayoutRow key={payout.id.clone()} payout={payout.clone()} now={now} />
-                    })}
-                </tbody>
+                {for by_month(&history.payouts).into_iter().map(|month| html! {
+                    <tbody key={month.key()}>
+                        <tr class="month-row" data-testid="payout-month-total"
+                            data-month={month.key()}>
+                            <th scope="rowgroup" colspan="4">
+                                {format!("{} {}", format::month_long(month.month), month.year)}
+                                <span class="muted month-count">
+                                    {format!(" · {} · paid", format::plural(
+                                        month.payouts.len() as u64, "payout", "payouts"))}
+                                </span>
+                            </th>
+                            <td class="num strong" data-testid="payout-month-paid"
+                                title={format!("Paid in {} {}", format::month_long(month.month),
+                                    month.year)}>
+                                {month.paid_text()}
+                            </td>
+                        </tr>
+                        {for month.payouts.iter().map(|payout| html! {
+                            <PayoutRow key={payout.id.clone()} payout={(*payout).clone()} now={now} />
+                        })}
+                    </tbody>
+                })}
             </table>
             <dl class="totals">
                 <dt class="grand">{format!("Total paid, {}", props.period)}</dt>
@@ -249,5 +295,133 @@ fn PayoutRow(props: &PayoutRowProps) -> Html {
             </td>
             <td class="num strong">{payout.amount.to_string()}</td>
         </tr>
+    }
+}
+
+/// The payouts made in one month (by their UTC creation time, as the server files them)
+/// and what was paid in it.
+struct MonthPayouts<'a> {
+    year: i32,
+    month: u32,
+    payouts: Vec<&'a Payout>,
+    /// The sum of the paid ones; `None` if they mix currencies (never summed across).
+    paid: Option<Money>,
+}
+
+impl MonthPayouts<'_> {
+    /// `2026-03`.
+    fn key(&self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    fn paid_text(&self) -> String {
+        match self.paid {
+            Some(paid) => paid.to_string(),
+            None => "several currencies".to_owned(),
+        }
+    }
+}
+
+/// Payouts (newest first) grouped by month, newest month first, each with its paid total.
+fn by_month(payouts: &[Payout]) -> Vec<MonthPayouts<'_>> {
+    let mut months: Vec<MonthPayouts<'_>> = Vec::new();
+    for payout in payouts {
+        let (year, month) = (payout.created_at.year(), payout.created_at.month());
+        let index = match months
+            .iter()
+            .position(|m| m.year == year && m.month == month)
+        {
+            Some(index) => index,
+            None => {
+                months.push(MonthPayouts {
+                    year,
+                    month,
+                    payouts: Vec::new(),
+                    paid: Some(Money::zero(payout.amount.currency)),
+                });
+                months.len() - 1
+            }
+        };
+        let entry = &mut months[index];
+        entry.payouts.push(payout);
+        if payout.status == PayoutStatus::Paid {
+            entry.paid = entry
+                .paid
+                .and_then(|sum| sum.checked_add(payout.amount).ok());
+        }
+    }
+    months.sort_by_key(|m| std::cmp::Reverse((m.year, m.month)));
+    months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sellerdash_api::Currency;
+
+    fn payout(id: &str, at: &str, minor: i64, status: PayoutStatus) -> Payout {
+        let at = DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&Utc);
+        Payout {
+            id: id.into(),
+            amount: Money::new(minor, Currency::EUR),
+            status,
+            period_start: at.date_naive(),
+            period_end: at.date_naive(),
+            paid_at: Some(at),
+            order_count: 1,
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn months_total_their_paid_payouts_exactly() {
+        let mut payouts = vec![payout(
+            "p-f",
+            "2026-03-02T00:00:00Z",
+            999,
+            PayoutStatus::Failed,
+        )];
+        payouts.extend((0..1000).map(|i| {
+            payout(
+                &format!("p{i}"),
+                "2026-03-01T00:00:00Z",
+                10,
+                PayoutStatus::Paid,
+            )
+        }));
+        payouts.push(payout(
+            "p-old",
+            "2026-02-28T23:59:59Z",
+            5,
+            PayoutStatus::Paid,
+        ));
+        let months = by_month(&payouts);
+        assert_eq!(months.len(), 2);
+        assert_eq!(months[0].key(), "2026-03");
+        assert_eq!(months[0].paid_text(), "€100.00");
+        assert_eq!(months[1].key(), "2026-02");
+        assert_eq!(months[1].paid_text(), "€0.05");
+    }
+
+    #[test]
+    fn a_period_names_its_key() {
+        let all = HistoryPeriod {
+            month: None,
+            year: None,
+        };
+        assert_eq!(all.key().to_string(), "seller/payouts/history");
+        let year = HistoryPeriod {
+            month: None,
+            year: Some(2026),
+        };
+        assert_eq!(year.key().to_string(), "seller/payouts/history/2026");
+        assert_eq!(year.label(), "2026");
+        let month = HistoryPeriod {
+            month: Some(3),
+            year: Some(2026),
+        };
+        assert_eq!(month.key().to_string(), "seller/payouts/history/3/2026");
     }
 }
