@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::{Order, OrderStatus};
-use sellerdash_state::QueryKey;
+use sellerdash_state::{ErrorKind, QueryKey, QueryStatus};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -46,18 +46,38 @@ pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
         ),
         None => "Order details".to_owned(),
     };
+    // The marketplace says there is no such order (for this seller): a plain message
+    // instead of an error banner that retries forever.
+    let not_found = query.data.is_none()
+        && query.snapshot.as_ref().is_some_and(|s| {
+            s.status == QueryStatus::Error
+                && s.last_error
+                    .as_ref()
+                    .is_some_and(|e| e.error.code == ErrorKind::NotFound)
+        });
+    let error = if not_found { None } else { query.error_message() };
     html! {
         <>
-            <button type="button" class="link back" data-testid="order-back" onclick={back}>
+            <button type="button" class="link back" data-testid="order-back"
+                onclick={back.clone()}>
                 {"← Back to sales"}
             </button>
             <QueryPage testid="order-page" title={format!("Order {}", props.id)}
                 subtitle={subtitle} query={query.key.clone()} snapshot={query.snapshot.clone()}
-                error={query.error_message()} has_data={query.data.is_some()}>
+                error={error} has_data={query.data.is_some()}>
                 if let Some(order) = &query.data {
                     <OrderBody order={Rc::clone(order)} />
+                } else if not_found {
+                    <div class="card empty" data-testid="order-not-found" role="alert">
+                        <p class="empty-title">{format!("No order {} in your shop", props.id)}</p>
+                        <p class="muted">
+                            {"The marketplace does not know this order id for your seller account. \
+                              It may be mistyped, or belong to another shop."}
+                        </p>
+                        <button type="button" class="btn" onclick={back}>{"Back to sales"}</button>
+                    </div>
                 } else if query.is_loading() {
-                    <div class="card list-skeleton" aria-busy="true">
+                    <div class="card list-skeleton" aria-busy="true" data-testid="order-loading">
                         <p class="muted">{"Loading the order…"}</p>
                     </div>
                 }
@@ -92,13 +112,16 @@ fn OrderBody(props: &OrderBodyProps) -> Html {
                 <OrderActions id={order.id.clone()} status={order.status}
                     updated_at={order.updated_at} />
                 if let Some(reason) = &order.cancel_reason {
-                    <p class="muted">{format!("Cancelled: {reason}")}</p>
+                    <p class="cancel-reason" data-testid="order-cancel-reason">
+                        <strong>{"Cancelled: "}</strong>{reason.clone()}
+                    </p>
                 }
             </div>
             <div class="panels">
                 <Items order={Rc::clone(order)} />
                 <div class="side">
-                    <section class="card" aria-labelledby="customer-title">
+                    <section class="card" aria-labelledby="customer-title"
+                        data-testid="order-customer">
                         <div class="card-head"><h2 id="customer-title">{"Customer"}</h2></div>
                         <p class="strong">{order.customer.name.clone()}</p>
                         <p class="muted">{order.customer.email.clone()}</p>
@@ -111,14 +134,20 @@ fn OrderBody(props: &OrderBodyProps) -> Html {
                             <h2 id="payment-title">{"Payment"}</h2>
                             <Badge label={format::payment_status(order.payment.status)}
                                 tone={format::payment_status_tone(order.payment.status)}
-                                testid="order-payment" />
+                                testid="order-payment"
+                                value={wire_name(&order.payment.status)} />
                         </div>
                         <dl class="facts">
                             <dt>{"Method"}</dt>
-                            <dd>{format::payment_method(order.payment.method)}</dd>
+                            <dd data-testid="order-payment-method"
+                                data-method={wire_name(&order.payment.method)}>
+                                {format::payment_method(order.payment.method)}
+                            </dd>
                             if let Some(paid_at) = order.payment.paid_at {
                                 <dt>{"Paid"}</dt>
-                                <dd>{time::local_moment(paid_at, now)}</dd>
+                                <dd data-testid="order-paid-at" data-at={paid_at.to_rfc3339()}>
+                                    {time::local_moment(paid_at, now)}
+                                </dd>
                             }
                         </dl>
                     </section>
@@ -143,7 +172,8 @@ fn Items(props: &OrderPartProps) -> Html {
     let order = &props.order;
     let rows = order.items.iter().map(|item| {
         html! {
-            <tr key={item.product_id.clone()}>
+            <tr key={item.product_id.clone()} data-testid="order-item"
+                data-product-id={item.product_id.clone()}>
                 <td class="name" title={item.name.clone()}>
                     {item.name.clone()}
                     <span class="sku">{item.sku.clone()}</span>
@@ -151,7 +181,9 @@ fn Items(props: &OrderPartProps) -> Html {
                 <td class="num">
                     {format!("{} × {}", item.unit_price, format::count(u64::from(item.quantity)))}
                 </td>
-                <td class="num strong">{item.line_total.to_string()}</td>
+                <td class="num strong" data-testid="order-item-total">
+                    {item.line_total.to_string()}
+                </td>
             </tr>
         }
     });
@@ -169,8 +201,10 @@ fn Items(props: &OrderPartProps) -> Html {
                 <tbody>{for rows}</tbody>
             </table>
             <dl class="totals">
-                <dt>{"Subtotal"}</dt><dd>{order.subtotal.to_string()}</dd>
-                <dt>{"Shipping"}</dt><dd>{order.shipping.to_string()}</dd>
+                <dt>{"Subtotal"}</dt>
+                <dd data-testid="order-subtotal">{order.subtotal.to_string()}</dd>
+                <dt>{"Shipping"}</dt>
+                <dd data-testid="order-shipping">{order.shipping.to_string()}</dd>
                 <dt class="grand">{"Total"}</dt>
                 <dd class="grand" data-testid="order-total">{order.total.to_string()}</dd>
             </dl>
@@ -183,7 +217,7 @@ fn Delivery(props: &OrderPartProps) -> Html {
     let delivery = &props.order.delivery;
     let events = delivery.events.iter().rev().map(|event| {
         html! {
-            <li>
+            <li data-testid="order-tracking-event" data-at={event.at.to_rfc3339()}>
                 <span class="when">{time::local_moment(event.at, props.now)}</span>
                 <span class="what">
                     <strong>{format::delivery_status(event.status)}</strong>
@@ -198,11 +232,13 @@ fn Delivery(props: &OrderPartProps) -> Html {
                 <h2 id="delivery-title">{"Delivery"}</h2>
                 <Badge label={format::delivery_status(delivery.status)}
                     tone={format::delivery_status_tone(delivery.status)}
-                    testid="order-delivery" />
+                    testid="order-delivery" value={wire_name(&delivery.status)} />
             </div>
             <dl class="facts">
                 <dt>{"Carrier"}</dt>
-                <dd>{delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="order-carrier">
+                    {delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}
+                </dd>
                 <dt>{"Tracking"}</dt>
                 <dd class="order-id" data-testid="order-tracking">
                     {delivery.tracking_number.clone().unwrap_or_else(|| "—".to_owned())}
@@ -211,7 +247,10 @@ fn Delivery(props: &OrderPartProps) -> Html {
             if delivery.events.is_empty() {
                 <p class="muted">{"No tracking events yet."}</p>
             } else {
-                <ol class="timeline" aria-label="Tracking events, newest first">{for events}</ol>
+                <ol class="timeline" data-testid="order-tracking-events"
+                    aria-label="Tracking events, newest first">
+                    {for events}
+                </ol>
             }
         </section>
     }
@@ -224,11 +263,12 @@ fn FeedbackCard(props: &OrderPartProps) -> Html {
             <div class="card-head"><h2 id="feedback-title">{"Customer feedback"}</h2></div>
             if let Some(feedback) = &props.order.feedback {
                 <p class="stars" data-testid="order-feedback"
+                    data-rating={feedback.rating.to_string()}
                     aria-label={format!("{} out of 5 stars", feedback.rating.min(5))}>
                     {format::stars(feedback.rating)}
                 </p>
                 if !feedback.comment.is_empty() {
-                    <blockquote class="comment">{feedback.comment.clone()}</blockquote>
+                    <blockquote class="comment" data-testid="order-feedback-comment">{feedback.comment.clone()}</blockquote>
                 }
                 <p class="muted small">{time::local_moment(feedback.created_at, props.now)}</p>
             } else {
@@ -242,7 +282,8 @@ fn FeedbackCard(props: &OrderPartProps) -> Html {
 fn History(props: &OrderPartProps) -> Html {
     let entries = props.order.timeline.iter().rev().map(|entry| {
         html! {
-            <li>
+            <li data-testid="order-timeline-entry" data-status={entry.status.as_str()}
+                data-at={entry.at.to_rfc3339()}>
                 <span class="when">{time::local_moment(entry.at, props.now)}</span>
                 <span class="what">
                     <strong>{format::order_status(entry.status)}</strong>
@@ -379,4 +420,12 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
             }
         </div>
     }
+}
+
+/// A contract enum's wire name (`"card"`), for `data-*` attributes tests compare with the API.
+fn wire_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
