@@ -29,6 +29,9 @@ pub struct PendingRowProps {
     /// The order arrived while the seller was watching: marked "New", its background fading.
     #[prop_or_default]
     pub arrived: bool,
+    /// Opens the order's details (the customer's name becomes a link); `None`: plain text.
+    #[prop_or_default]
+    pub on_open: Option<Callback<String>>,
 }
 
 /// Where the seller's action on this row stands.
@@ -141,7 +144,16 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             <div class="order-line">
                 <div class="order-who">
                     <span class="customer">
-                        {order.customer_name.clone()}
+                        if let Some(on_open) = &props.on_open {
+                            <button type="button" class="link customer-link" data-testid="pending-open"
+                                title="Open the order's details"
+                                onclick={let (on_open, id) = (on_open.clone(), order.id.clone());
+                                    Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))}>
+                                {order.customer_name.clone()}
+                            </button>
+                        } else {
+                            {order.customer_name.clone()}
+                        }
                         if props.arrived {
                             <span class="new-tag" data-testid="new-tag">{"New"}</span>
                         }

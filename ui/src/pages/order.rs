@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::{Order, OrderStatus};
-use sellerdash_state::{ErrorKind, QueryKey, QueryStatus};
+use sellerdash_state::{ErrorKind, QueryKey, QuerySnapshot, QueryStatus};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -15,6 +15,27 @@ use crate::format;
 use crate::hooks::{use_app, use_now, use_query};
 use crate::state::{Action, Page};
 use crate::{shell, time};
+
+/// The marketplace answered that the order does not exist (for this seller).
+pub fn is_not_found(snapshot: &QuerySnapshot) -> bool {
+    snapshot.status == QueryStatus::Error
+        && snapshot
+            .last_error
+            .as_ref()
+            .is_some_and(|e| e.error.code == ErrorKind::NotFound)
+}
+
+thread_local! {
+    /// The page that opened an order, when it was not Sales: (order id, page).
+    static OPENED_FROM: std::cell::RefCell<Option<(String, Page)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Opens order `id` from `from`; its Back button then returns there.
+pub fn open_order_from(app: &crate::state::AppContext, id: &str, from: Page) {
+    OPENED_FROM.with(|cell| *cell.borrow_mut() = Some((id.to_owned(), from)));
+    app.dispatch(Action::Navigate(Page::Order(id.to_owned())));
+}
 
 #[derive(Properties, PartialEq)]
 pub struct OrderDetailsPageProps {
@@ -25,11 +46,25 @@ pub struct OrderDetailsPageProps {
 pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
     let query = use_query::<Order>(QueryKey::order(&props.id));
     let app = use_app();
-    let back = Callback::from(move |_: MouseEvent| {
-        if let Some(app) = &app {
-            app.dispatch(Action::Navigate(Page::Sales));
-        }
+    let return_to = use_state(|| {
+        OPENED_FROM
+            .with(|cell| cell.borrow_mut().take())
+            .filter(|(id, _)| *id == props.id)
+            .map_or(Page::Sales, |(_, page)| page)
     });
+    let back_label = match *return_to {
+        Page::Pending => "← Back to pending orders",
+        Page::Dashboard => "← Back to the dashboard",
+        _ => "← Back to sales",
+    };
+    let back = {
+        let return_to = (*return_to).clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(app) = &app {
+                app.dispatch(Action::Navigate(return_to.clone()));
+            }
+        })
+    };
     let subtitle = match &query.data {
         Some(order) => format!(
             "{} · {}",
@@ -48,19 +83,13 @@ pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
     };
     // The marketplace says there is no such order (for this seller): a plain message
     // instead of an error banner that retries forever.
-    let not_found = query.data.is_none()
-        && query.snapshot.as_ref().is_some_and(|s| {
-            s.status == QueryStatus::Error
-                && s.last_error
-                    .as_ref()
-                    .is_some_and(|e| e.error.code == ErrorKind::NotFound)
-        });
+    let not_found = query.data.is_none() && query.snapshot.as_deref().is_some_and(is_not_found);
     let error = if not_found { None } else { query.error_message() };
     html! {
         <>
             <button type="button" class="link back" data-testid="order-back"
                 onclick={back.clone()}>
-                {"← Back to sales"}
+                {back_label}
             </button>
             <QueryPage testid="order-page" title={format!("Order {}", props.id)}
                 subtitle={subtitle} query={query.key.clone()} snapshot={query.snapshot.clone()}
@@ -74,7 +103,10 @@ pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
                             {"The marketplace does not know this order id for your seller account. \
                               It may be mistyped, or belong to another shop."}
                         </p>
-                        <button type="button" class="btn" onclick={back}>{"Back to sales"}</button>
+                        <button type="button" class="btn" data-testid="order-not-found-back"
+                            onclick={back}>
+                            {back_label.trim_start_matches("← ")}
+                        </button>
                     </div>
                 } else if query.is_loading() {
                     <div class="card list-skeleton" aria-busy="true" data-testid="order-loading">
@@ -428,4 +460,29 @@ fn wire_name(value: &impl serde::Serialize) -> String {
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sellerdash_state::{AppError, QueryError};
+
+    fn failed(code: ErrorKind) -> QuerySnapshot {
+        QuerySnapshot {
+            status: QueryStatus::Error,
+            last_error: Some(QueryError {
+                error: AppError::new(code, "no order \"o-x\""),
+                at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            }),
+            failure_count: 1,
+            ..QuerySnapshot::empty(QueryKey::order("o-x"), 2_000)
+        }
+    }
+
+    #[test]
+    fn only_a_not_found_answer_is_an_unknown_order() {
+        assert!(is_not_found(&failed(ErrorKind::NotFound)));
+        assert!(!is_not_found(&failed(ErrorKind::Network)), "an outage is not a missing order");
+        assert!(!is_not_found(&QuerySnapshot::empty(QueryKey::order("o-x"), 2_000)));
+    }
 }

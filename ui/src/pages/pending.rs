@@ -173,6 +173,14 @@ fn PendingList(props: &PendingListProps) -> Html {
             }
         })
     };
+    let open = {
+        let app = app.clone();
+        Callback::from(move |id: String| {
+            if let Some(app) = &app {
+                super::order::open_order_from(app, &id, Page::Pending);
+            }
+        })
+    };
     let sort_button = |choice: Sort, label: &'static str, testid: &'static str| {
         let selected = *sort == choice;
         html! {
@@ -223,7 +231,7 @@ fn PendingList(props: &PendingListProps) -> Html {
             <ul class="card orders" data-testid="pending-list">
                 {for orders.iter().enumerate().map(|(index, order)| html! {
                     <PendingRow key={order.id.clone()} order={(*order).clone()} index={index}
-                        now={now} arrived={new_ids.contains(&order.id)} />
+                        now={now} arrived={new_ids.contains(&order.id)} on_open={open.clone()} />
                 })}
             </ul>
         </>
