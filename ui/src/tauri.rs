@@ -136,15 +136,18 @@ pub async fn listen_registered<T: DeserializeOwned + 'static>(
         }
     });
     let function: JsValue = handler.as_ref().clone();
-    let unlisten = settle(tauri_listen(event, &function)).await.map_err(|err| {
-        AppError::new(
-            ErrorKind::Internal,
-            format!(
-                "cannot follow {event}: {}",
-                err.as_string().unwrap_or_else(|| "the app refused".to_owned())
-            ),
-        )
-    })?;
+    let unlisten = settle(tauri_listen(event, &function))
+        .await
+        .map_err(|err| {
+            AppError::new(
+                ErrorKind::Internal,
+                format!(
+                    "cannot follow {event}: {}",
+                    err.as_string()
+                        .unwrap_or_else(|| "the app refused".to_owned())
+                ),
+            )
+        })?;
     let inner = Rc::new(RefCell::new(SubscriptionInner {
         handler: Some(handler),
         unlisten: unlisten.dyn_into::<Function>().ok(),

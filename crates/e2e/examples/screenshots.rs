@@ -120,12 +120,14 @@ async fn main() -> anyhow::Result<()> {
 /// The current page in the light theme, then in the dark one.
 async fn take(app: &App, out: &Path, name: &str) -> anyhow::Result<()> {
     for theme in ["light", "dark"] {
-        app.click(&format!(
-            "[data-testid=theme] [data-theme-choice={theme}]"
-        ))
-        .await?;
+        app.click(&format!("[data-testid=theme] [data-theme-choice={theme}]"))
+            .await?;
         // The data age reads "Updated … ago" once the page has its data.
-        if !app.attrs("[data-testid=data-age]", "class").await?.is_empty() {
+        if !app
+            .attrs("[data-testid=data-age]", "class")
+            .await?
+            .is_empty()
+        {
             app.wait_text("[data-testid=data-age]", WAIT, |text| text.contains("ago"))
                 .await?;
         }

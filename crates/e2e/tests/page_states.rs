@@ -82,7 +82,8 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
     let marketplace = Marketplace::start(dir.path()).await?;
     let app = launch(dir.path(), &marketplace).await?;
     app.press(&[Key::Alt.into(), '3']).await?;
-    app.wait_for("[data-testid=pending-list]", FIRST_DATA).await?;
+    app.wait_for("[data-testid=pending-list]", FIRST_DATA)
+        .await?;
 
     // The list is the API's pending orders (the largest page), oldest first, with the total.
     let api = marketplace
@@ -102,7 +103,11 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
         shown.iter().cloned().collect::<BTreeSet<_>>(),
         oldest_first.iter().cloned().collect::<BTreeSet<_>>()
     );
-    assert_eq!(shown.first(), oldest_first.first(), "the oldest order comes first");
+    assert_eq!(
+        shown.first(),
+        oldest_first.first(),
+        "the oldest order comes first"
+    );
     for order in &api.orders {
         let text = app.text(&row(&order.id)).await?;
         assert!(
@@ -126,7 +131,9 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
     )
     .await?;
     assert_eq!(
-        app.attr(&row(&oldest_first[0]), "data-new").await?.as_deref(),
+        app.attr(&row(&oldest_first[0]), "data-new")
+            .await?
+            .as_deref(),
         Some("false")
     );
     app.wait_text("[data-testid=pending-total]", ACTION, |text| {
@@ -136,22 +143,30 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
 
     // Confirm: the server says confirmed and the row leaves. (A row ignores clicks for
     // a moment after it appears or moves, so a click may need repeating.)
-    click_until(&app, &format!("{} [data-testid=confirm]", row(&placed.id)), || async {
-        Ok(marketplace.order(&placed.id).await?.status == OrderStatus::Confirmed)
-    })
+    click_until(
+        &app,
+        &format!("{} [data-testid=confirm]", row(&placed.id)),
+        || async { Ok(marketplace.order(&placed.id).await?.status == OrderStatus::Confirmed) },
+    )
     .await?;
-    app.wait_gone(&row(&placed.id), TWO_PENDING_INTERVALS).await?;
+    app.wait_gone(&row(&placed.id), TWO_PENDING_INTERVALS)
+        .await?;
 
     // Cancel asks for a reason; Escape closes the form and keeps the order.
     let victim = oldest_first.remove(0);
     let reason_field = format!("{} [data-testid=cancel-reason]", row(&victim));
-    click_until(&app, &format!("{} [data-testid=cancel]", row(&victim)), || async {
-        Ok(!app.texts(&reason_field).await?.is_empty())
-    })
+    click_until(
+        &app,
+        &format!("{} [data-testid=cancel]", row(&victim)),
+        || async { Ok(!app.texts(&reason_field).await?.is_empty()) },
+    )
     .await?;
     app.press(&[Key::Escape.into()]).await?;
-    app.wait_gone(&format!("{} [data-testid=cancel-reason]", row(&victim)), ACTION)
-        .await?;
+    app.wait_gone(
+        &format!("{} [data-testid=cancel-reason]", row(&victim)),
+        ACTION,
+    )
+    .await?;
     assert_eq!(
         marketplace.order(&victim).await?.status,
         OrderStatus::Pending
@@ -179,11 +194,21 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
     app.press(&[Key::Alt.into(), '1']).await?;
     app.wait_for("[data-testid=dashboard]", FIRST_DATA).await?;
     app.press(&[Key::Alt.into(), '3']).await?;
-    app.wait_for("[data-testid=pending-list]", FIRST_DATA).await?;
-    holds_for("no old order highlighted", Duration::from_secs(2), || async {
-        let new = app.attrs("[data-testid=pending-order][data-new=true]", "data-order-id").await?;
-        Ok((!new.is_empty()).then(|| format!("{new:?} were highlighted again")))
-    })
+    app.wait_for("[data-testid=pending-list]", FIRST_DATA)
+        .await?;
+    holds_for(
+        "no old order highlighted",
+        Duration::from_secs(2),
+        || async {
+            let new = app
+                .attrs(
+                    "[data-testid=pending-order][data-new=true]",
+                    "data-order-id",
+                )
+                .await?;
+            Ok((!new.is_empty()).then(|| format!("{new:?} were highlighted again")))
+        },
+    )
     .await?;
     app.quit().await
 }
@@ -200,10 +225,15 @@ async fn order_details_match_the_api_follow_admin_changes_and_confirm() -> anyho
     app.click(&format!("{} [data-testid=pending-open]", row(&placed.id)))
         .await?;
     app.wait_for("[data-testid=order-page]", FIRST_DATA).await?;
-    app.wait_for("[data-testid=order-total]", FIRST_DATA).await?;
+    app.wait_for("[data-testid=order-total]", FIRST_DATA)
+        .await?;
     let order = marketplace.order(&placed.id).await?;
     assert_details(&app, &order).await?;
-    assert!(app.text("[data-testid=order-back]").await?.contains("pending"));
+    assert!(
+        app.text("[data-testid=order-back]")
+            .await?
+            .contains("pending")
+    );
 
     // Confirm from the details: the server confirms, the page follows.
     app.click("[data-testid=order-confirm]").await?;
@@ -221,7 +251,9 @@ async fn order_details_match_the_api_follow_admin_changes_and_confirm() -> anyho
     marketplace
         .transition(&placed.id, AdminAction::Process)
         .await?;
-    let shipped = marketplace.transition(&placed.id, AdminAction::Ship).await?;
+    let shipped = marketplace
+        .transition(&placed.id, AdminAction::Ship)
+        .await?;
     app.wait_for(
         "[data-testid=order-status][data-status=shipped]",
         TWO_ORDER_INTERVALS,
@@ -235,8 +267,10 @@ async fn order_details_match_the_api_follow_admin_changes_and_confirm() -> anyho
 
     // Back returns to the pending list, where the order no longer is.
     app.click("[data-testid=order-back]").await?;
-    app.wait_for("[data-testid=pending-page]", FIRST_DATA).await?;
-    app.wait_gone(&row(&placed.id), TWO_PENDING_INTERVALS).await?;
+    app.wait_for("[data-testid=pending-page]", FIRST_DATA)
+        .await?;
+    app.wait_gone(&row(&placed.id), TWO_PENDING_INTERVALS)
+        .await?;
     app.quit().await
 }
 
@@ -249,7 +283,10 @@ async fn assert_details(app: &App, order: &Order) -> anyhow::Result<()> {
         TWO_ORDER_INTERVALS,
     )
     .await?;
-    assert_eq!(app.text("[data-testid=order-total]").await?, order.total.to_string());
+    assert_eq!(
+        app.text("[data-testid=order-total]").await?,
+        order.total.to_string()
+    );
     assert_eq!(
         app.text("[data-testid=order-subtotal]").await?,
         order.subtotal.to_string()
@@ -258,7 +295,9 @@ async fn assert_details(app: &App, order: &Order) -> anyhow::Result<()> {
         app.text("[data-testid=order-shipping]").await?,
         order.shipping.to_string()
     );
-    let items = app.attrs("[data-testid=order-item]", "data-product-id").await?;
+    let items = app
+        .attrs("[data-testid=order-item]", "data-product-id")
+        .await?;
     assert_eq!(
         items,
         order
@@ -277,7 +316,8 @@ async fn assert_details(app: &App, order: &Order) -> anyhow::Result<()> {
         );
     }
     assert_eq!(
-        app.attr("[data-testid=order-payment]", "data-value").await?,
+        app.attr("[data-testid=order-payment]", "data-value")
+            .await?,
         Some(order.payment.status.wire())
     );
     assert_eq!(
@@ -286,7 +326,8 @@ async fn assert_details(app: &App, order: &Order) -> anyhow::Result<()> {
         Some(order.payment.method.wire())
     );
     assert_eq!(
-        app.attr("[data-testid=order-delivery]", "data-value").await?,
+        app.attr("[data-testid=order-delivery]", "data-value")
+            .await?,
         Some(order.delivery.status.wire())
     );
     assert_eq!(
@@ -315,7 +356,8 @@ async fn assert_details(app: &App, order: &Order) -> anyhow::Result<()> {
     assert!(customer.contains(&order.customer.name) && customer.contains(&order.customer.email));
     match &order.feedback {
         Some(feedback) => assert_eq!(
-            app.attr("[data-testid=order-feedback]", "data-rating").await?,
+            app.attr("[data-testid=order-feedback]", "data-rating")
+                .await?,
             Some(feedback.rating.to_string())
         ),
         None => assert!(app.texts("[data-testid=order-feedback]").await?.is_empty()),
@@ -348,7 +390,8 @@ async fn theme_shortcuts_and_diagnostics() -> anyhow::Result<()> {
     // Dark: the attribute is set, the page background turns dark, the choice is remembered.
     let background = "return getComputedStyle(document.body).backgroundColor;";
     let light = app.execute(background).await?;
-    app.click("[data-testid=theme] [data-theme-choice=dark]").await?;
+    app.click("[data-testid=theme] [data-theme-choice=dark]")
+        .await?;
     let theme = app
         .execute("return document.documentElement.getAttribute('data-theme');")
         .await?;
@@ -384,7 +427,8 @@ async fn theme_shortcuts_and_diagnostics() -> anyhow::Result<()> {
     app.press(&[Key::Alt.into(), '2']).await?;
     app.wait_for("[data-testid=sales-page]", FIRST_DATA).await?;
     app.press(&[Key::Alt.into(), '3']).await?;
-    app.wait_for("[data-testid=pending-page]", FIRST_DATA).await?;
+    app.wait_for("[data-testid=pending-page]", FIRST_DATA)
+        .await?;
     app.press(&['?']).await?;
     let help = app.text("[data-testid=shortcuts]").await?;
     assert!(help.contains("Alt+3") && help.contains("F5"), "{help:?}");
@@ -402,15 +446,21 @@ async fn theme_shortcuts_and_diagnostics() -> anyhow::Result<()> {
     })
     .await?;
     assert_eq!(
-        app.execute("return window.__sellerdashMarker === 1;").await?,
+        app.execute("return window.__sellerdashMarker === 1;")
+            .await?,
         serde_json::json!(true),
         "F5 did not reload the page"
     );
-    app.wait_for("[data-testid=pending-list]", FIRST_DATA).await?;
+    app.wait_for("[data-testid=pending-list]", FIRST_DATA)
+        .await?;
 
     // Diagnostics lists the queries this session observed.
     app.press(&[Key::Alt.into(), '6']).await?;
-    for key in ["=\"seller/dashboard\"", "=\"seller/orders/pending\"", "^=\"seller/sales\""] {
+    for key in [
+        "=\"seller/dashboard\"",
+        "=\"seller/orders/pending\"",
+        "^=\"seller/sales\"",
+    ] {
         app.wait_for(
             &format!("[data-testid=diagnostics-row][data-key{key}]"),
             FIRST_DATA,
@@ -447,14 +497,19 @@ async fn an_outage_says_offline_since_and_stale_while_the_data_stays() -> anyhow
     let mut marketplace = Marketplace::start(dir.path()).await?;
     let app = launch(dir.path(), &marketplace).await?;
     app.click("[data-testid=nav-pending]").await?;
-    app.wait_for("[data-testid=pending-list]", FIRST_DATA).await?;
-    app.wait_text("[data-testid=connection]", FIRST_DATA, |t| t.contains("Live"))
+    app.wait_for("[data-testid=pending-list]", FIRST_DATA)
         .await?;
+    app.wait_text("[data-testid=connection]", FIRST_DATA, |t| {
+        t.contains("Live")
+    })
+    .await?;
     let rows = app
         .attrs("[data-testid=pending-order]", "data-order-id")
         .await?;
     assert_eq!(
-        app.attr("[data-testid=data-age]", "data-warn").await?.as_deref(),
+        app.attr("[data-testid=data-age]", "data-warn")
+            .await?
+            .as_deref(),
         Some("false")
     );
 
@@ -464,7 +519,10 @@ async fn an_outage_says_offline_since_and_stale_while_the_data_stays() -> anyhow
             t.contains("Offline since")
         })
         .await?;
-    assert!(badge.contains(':'), "offline since a time of day: {badge:?}");
+    assert!(
+        badge.contains(':'),
+        "offline since a time of day: {badge:?}"
+    );
     app.wait_for("[data-testid=data-age][data-warn=true]", DETECT_OUTAGE)
         .await?;
     let age = app.text("[data-testid=data-age]").await?;
@@ -480,8 +538,10 @@ async fn an_outage_says_offline_since_and_stale_while_the_data_stays() -> anyhow
     );
 
     marketplace.restart().await?;
-    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |t| t.contains("Live"))
-        .await?;
+    app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |t| {
+        t.contains("Live")
+    })
+    .await?;
     app.wait_for("[data-testid=data-age][data-warn=false]", DETECT_OUTAGE)
         .await?;
     app.quit().await

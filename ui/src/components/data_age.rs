@@ -62,7 +62,9 @@ pub fn stale_warning(snapshot: &QuerySnapshot, now: DateTime<Utc>) -> Option<Sta
         return Some(StaleReason::RefreshFailed(error.error.message.clone()));
     }
     let period = refresh_period(snapshot);
-    if period > TimeDelta::zero() && now - updated_at > period * i32::try_from(STALE_INTERVALS).unwrap_or(2) {
+    if period > TimeDelta::zero()
+        && now - updated_at > period * i32::try_from(STALE_INTERVALS).unwrap_or(2)
+    {
         return Some(StaleReason::Overdue {
             period_secs: period.num_seconds().max(1),
         });
@@ -83,7 +85,9 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
     let Some(snapshot) = &props.snapshot else {
         return html! {
             <span class="age" data-testid={props.testid.clone()} aria-busy="true">
-                <span class="spinner" aria-hidden="true"></span>{"Loading…"}
+                <span class="age-line">
+                    <span class="spinner" aria-hidden="true"></span>{"Loading…"}
+                </span>
             </span>
         };
     };
@@ -95,10 +99,12 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
         };
         return html! {
             <span class="age" data-testid={props.testid.clone()} aria-busy={snapshot.fetching.to_string()}>
-                if snapshot.fetching {
-                    <span class="spinner" aria-hidden="true"></span>
-                }
-                {text}
+                <span class="age-line">
+                    if snapshot.fetching {
+                        <span class="spinner" aria-hidden="true"></span>
+                    }
+                    {text}
+                </span>
             </span>
         };
     };
@@ -116,18 +122,22 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
         <span class={classes!("age", warning.is_some().then_some("stale"))}
             data-testid={props.testid.clone()} data-stale={stale.to_string()}
             data-warn={warning.is_some().to_string()} title={title} role="status">
+            <span class="age-line">
+                if warning.is_some() {
+                    <span class="warn-icon" aria-hidden="true">{"!"}</span>
+                    <span class="age-text">{format!("Stale — updated {age} ago")}</span>
+                } else {
+                    <span class="age-text">{format!("Updated {age} ago")}</span>
+                }
+                if snapshot.from_cache {
+                    <span class="cache-tag">{"from cache"}</span>
+                }
+                if snapshot.fetching {
+                    <span class="spinner" aria-label="Refreshing"></span>
+                }
+            </span>
             if let Some(reason) = &warning {
-                <span class="warn-icon" aria-hidden="true">{"!"}</span>
-                <span class="age-text">{format!("Stale — updated {age} ago")}</span>
                 <span class="age-reason" title={reason.text()}>{reason.text()}</span>
-            } else {
-                <span class="age-text">{format!("Updated {age} ago")}</span>
-            }
-            if snapshot.from_cache {
-                <span class="cache-tag">{"from cache"}</span>
-            }
-            if snapshot.fetching {
-                <span class="spinner" aria-label="Refreshing"></span>
             }
         </span>
     }

@@ -9,7 +9,9 @@ use yew::prelude::*;
 
 use crate::components::ConnectionBadge;
 use crate::format;
-use crate::hooks::{Theme, typing_in_a_field, use_app, use_keydown, use_query, use_theme};
+use crate::hooks::{
+    Theme, current_tab, typing_in_a_field, use_app, use_keydown, use_query, use_theme,
+};
 use crate::state::{Action, Page};
 
 /// Alt+digit → page. Alt+5 is kept for Settings.
@@ -59,7 +61,10 @@ const HELP: [(&str, &str); 9] = [
     ("Alt+6", "Diagnostics"),
     ("R, F5 or Ctrl+R", "Refresh the page's data"),
     ("Tab / Shift+Tab", "Move between buttons and rows"),
-    ("Enter or Space", "Open the focused row or press the focused button"),
+    (
+        "Enter or Space",
+        "Open the focused row or press the focused button",
+    ),
     ("Escape", "Close the cancel form or this list"),
 ];
 
@@ -69,7 +74,10 @@ pub fn Header() -> Html {
     let pending = use_query::<OrderPage>(QueryKey::pending_orders());
     let (theme, choose_theme) = use_theme();
     let help_open = use_state(|| false);
-    let current = app.as_ref().map(|app| app.page.tab()).unwrap_or_default();
+    let current = app
+        .as_ref()
+        .map(|app| current_tab(&app.page))
+        .unwrap_or_default();
     {
         let app = app.clone();
         let help_open = help_open.clone();
@@ -249,9 +257,18 @@ mod tests {
 
     #[test]
     fn alt_digits_open_pages_by_physical_key() {
-        assert_eq!(digit_of("Digit3").and_then(page_for_digit), Some(Page::Pending));
-        assert_eq!(digit_of("Numpad1").and_then(page_for_digit), Some(Page::Dashboard));
-        assert_eq!(digit_of("Digit6").and_then(page_for_digit), Some(Page::Diagnostics));
+        assert_eq!(
+            digit_of("Digit3").and_then(page_for_digit),
+            Some(Page::Pending)
+        );
+        assert_eq!(
+            digit_of("Numpad1").and_then(page_for_digit),
+            Some(Page::Dashboard)
+        );
+        assert_eq!(
+            digit_of("Digit6").and_then(page_for_digit),
+            Some(Page::Diagnostics)
+        );
         assert_eq!(digit_of("Digit9").and_then(page_for_digit), None);
         assert_eq!(digit_of("KeyR"), None);
         assert_eq!(digit_of("Digit12"), None);

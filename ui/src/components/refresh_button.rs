@@ -106,10 +106,19 @@ mod tests {
     fn refresh_keys_leave_typing_alone() {
         assert!(is_refresh_key("r", false, false, false));
         assert!(is_refresh_key("R", false, false, false));
-        assert!(!is_refresh_key("r", false, false, true), "typing an r in a field");
-        assert!(is_refresh_key("r", true, false, true), "Ctrl+R refreshes even in a field");
+        assert!(
+            !is_refresh_key("r", false, false, true),
+            "typing an r in a field"
+        );
+        assert!(
+            is_refresh_key("r", true, false, true),
+            "Ctrl+R refreshes even in a field"
+        );
         assert!(is_refresh_key("F5", false, false, true));
-        assert!(!is_refresh_key("r", false, true, false), "Alt+R is not ours");
+        assert!(
+            !is_refresh_key("r", false, true, false),
+            "Alt+R is not ours"
+        );
         assert!(!is_refresh_key("t", false, false, false));
     }
 }

@@ -8,7 +8,7 @@ mod use_query;
 mod use_shortcuts;
 mod use_theme;
 
-pub use use_app::use_app;
+pub use use_app::{current_tab, open_order_from, order_opened_from, use_app};
 pub use use_connectivity::{ConnectivityState, use_connectivity};
 pub use use_now::use_now;
 pub use use_query::use_query;

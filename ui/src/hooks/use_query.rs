@@ -105,13 +105,16 @@ where
                         let snapshot = snapshot.clone();
                         let shell_error = shell_error.clone();
                         let heard_event = Rc::clone(&heard_event);
-                        tauri::listen_registered::<QuerySnapshot>(shell::QUERY_UPDATED, move |update| {
-                            if update.key == key {
-                                heard_event.set(true);
-                                shell_error.set(None);
-                                snapshot.set(Some(Rc::new(update)));
-                            }
-                        })
+                        tauri::listen_registered::<QuerySnapshot>(
+                            shell::QUERY_UPDATED,
+                            move |update| {
+                                if update.key == key {
+                                    heard_event.set(true);
+                                    shell_error.set(None);
+                                    snapshot.set(Some(Rc::new(update)));
+                                }
+                            },
+                        )
                         .await
                     };
                     if observation.borrow().released {

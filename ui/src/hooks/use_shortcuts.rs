@@ -30,19 +30,21 @@ pub fn use_keydown(on_key: Callback<KeyboardEvent>) {
     let latest = use_mut_ref(|| on_key.clone());
     *latest.borrow_mut() = on_key;
     use_effect_with((), move |_| {
-        let listener = web_sys::window().and_then(|window| window.document()).map(|document| {
-            EventListener::new_with_options(
-                &document,
-                "keydown",
-                EventListenerOptions::enable_prevent_default(),
-                move |event| {
-                    if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
-                        let callback = latest.borrow().clone();
-                        callback.emit(event.clone());
-                    }
-                },
-            )
-        });
+        let listener = web_sys::window()
+            .and_then(|window| window.document())
+            .map(|document| {
+                EventListener::new_with_options(
+                    &document,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |event| {
+                        if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
+                            let callback = latest.borrow().clone();
+                            callback.emit(event.clone());
+                        }
+                    },
+                )
+            });
         move || drop(listener)
     });
 }

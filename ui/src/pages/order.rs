@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::components::{Badge, CancelForm, QueryPage};
 use crate::format;
-use crate::hooks::{use_app, use_now, use_query};
+use crate::hooks::{order_opened_from, use_app, use_now, use_query};
 use crate::state::{Action, Page};
 use crate::{shell, time};
 
@@ -25,18 +25,6 @@ pub fn is_not_found(snapshot: &QuerySnapshot) -> bool {
             .is_some_and(|e| e.error.code == ErrorKind::NotFound)
 }
 
-thread_local! {
-    /// The page that opened an order, when it was not Sales: (order id, page).
-    static OPENED_FROM: std::cell::RefCell<Option<(String, Page)>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Opens order `id` from `from`; its Back button then returns there.
-pub fn open_order_from(app: &crate::state::AppContext, id: &str, from: Page) {
-    OPENED_FROM.with(|cell| *cell.borrow_mut() = Some((id.to_owned(), from)));
-    app.dispatch(Action::Navigate(Page::Order(id.to_owned())));
-}
-
 #[derive(Properties, PartialEq)]
 pub struct OrderDetailsPageProps {
     pub id: String,
@@ -46,12 +34,7 @@ pub struct OrderDetailsPageProps {
 pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
     let query = use_query::<Order>(QueryKey::order(&props.id));
     let app = use_app();
-    let return_to = use_state(|| {
-        OPENED_FROM
-            .with(|cell| cell.borrow_mut().take())
-            .filter(|(id, _)| *id == props.id)
-            .map_or(Page::Sales, |(_, page)| page)
-    });
+    let return_to = use_state(|| order_opened_from(&props.id));
     let back_label = match *return_to {
         Page::Pending => "← Back to pending orders",
         Page::Dashboard => "← Back to the dashboard",
@@ -84,7 +67,11 @@ pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
     // The marketplace says there is no such order (for this seller): a plain message
     // instead of an error banner that retries forever.
     let not_found = query.data.is_none() && query.snapshot.as_deref().is_some_and(is_not_found);
-    let error = if not_found { None } else { query.error_message() };
+    let error = if not_found {
+        None
+    } else {
+        query.error_message()
+    };
     html! {
         <>
             <button type="button" class="link back" data-testid="order-back"
@@ -272,7 +259,8 @@ fn Delivery(props: &OrderPartProps) -> Html {
                     {delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
                 <dt>{"Tracking"}</dt>
-                <dd class="order-id" data-testid="order-tracking">
+                <dd class={classes!(delivery.tracking_number.is_some().then_some("order-id"))}
+                    data-testid="order-tracking">
                     {delivery.tracking_number.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
             </dl>
@@ -482,7 +470,13 @@ mod tests {
     #[test]
     fn only_a_not_found_answer_is_an_unknown_order() {
         assert!(is_not_found(&failed(ErrorKind::NotFound)));
-        assert!(!is_not_found(&failed(ErrorKind::Network)), "an outage is not a missing order");
-        assert!(!is_not_found(&QuerySnapshot::empty(QueryKey::order("o-x"), 2_000)));
+        assert!(
+            !is_not_found(&failed(ErrorKind::Network)),
+            "an outage is not a missing order"
+        );
+        assert!(!is_not_found(&QuerySnapshot::empty(
+            QueryKey::order("o-x"),
+            2_000
+        )));
     }
 }

@@ -22,7 +22,7 @@ use yew::prelude::*;
 
 use crate::components::{PendingRow, QueryPage};
 use crate::format;
-use crate::hooks::{use_app, use_now, use_query};
+use crate::hooks::{open_order_from, use_app, use_now, use_query};
 use crate::state::{Action, Page, SalesFilter};
 use crate::time;
 
@@ -43,7 +43,11 @@ impl Arrivals {
     /// is new). Later, an order created after the baseline and not seen before has arrived
     /// now. Orders older than the baseline that come into view (the list is capped and older
     /// orders move up as others are confirmed) were already waiting: not new.
-    pub fn observe<'a>(&mut self, orders: impl Iterator<Item = &'a OrderSummary>, now: DateTime<Utc>) {
+    pub fn observe<'a>(
+        &mut self,
+        orders: impl Iterator<Item = &'a OrderSummary>,
+        now: DateTime<Utc>,
+    ) {
         let orders: Vec<&OrderSummary> = orders.collect();
         let Some(baseline) = self.baseline else {
             self.baseline = Some(
@@ -64,9 +68,7 @@ impl Arrivals {
 
     /// Whether `id` arrived less than [`HIGHLIGHT`] before `now`.
     pub fn is_new(&self, id: &str, now: DateTime<Utc>) -> bool {
-        self.arrived
-            .get(id)
-            .is_some_and(|at| now - *at < HIGHLIGHT)
+        self.arrived.get(id).is_some_and(|at| now - *at < HIGHLIGHT)
     }
 }
 
@@ -142,7 +144,11 @@ fn PendingList(props: &PendingListProps) -> Html {
         };
     }
     let mut orders: Vec<&OrderSummary> = page.orders.iter().collect();
-    orders.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+    orders.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.id.cmp(&a.id))
+    });
     if *sort == Sort::OldestFirst {
         orders.reverse();
     }
@@ -168,7 +174,9 @@ fn PendingList(props: &PendingListProps) -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(app) = &app {
-                app.dispatch(Action::SetSalesFilter(SalesFilter::Status(OrderStatus::Pending)));
+                app.dispatch(Action::SetSalesFilter(SalesFilter::Status(
+                    OrderStatus::Pending,
+                )));
                 app.dispatch(Action::Navigate(Page::Sales));
             }
         })
@@ -177,7 +185,7 @@ fn PendingList(props: &PendingListProps) -> Html {
         let app = app.clone();
         Callback::from(move |id: String| {
             if let Some(app) = &app {
-                super::order::open_order_from(app, &id, Page::Pending);
+                open_order_from(app, &id, Page::Pending);
             }
         })
     };
@@ -194,9 +202,12 @@ fn PendingList(props: &PendingListProps) -> Html {
         <>
             <div class="list-bar">
                 <span class="muted" data-testid="pending-total" data-total={page.total.to_string()}>
-                    {format!("{} pending on the marketplace", format::count(page.total))}
+                    {format!("{} pending", format::count(page.total))}
                     if missing > 0 {
-                        {format!(" · {} listed", format::count(shown))}
+                        {format!(" · newest {} listed", format::count(shown))}
+                    }
+                    if let Some(oldest) = page.orders.iter().map(|o| o.created_at).min() {
+                        {format!(" · the oldest placed {} ago", time::age(oldest, now))}
                     }
                 </span>
                 if !new_ids.is_empty() {
@@ -267,7 +278,12 @@ mod tests {
         assert!(!arrivals.is_new("o-1", t0) && !arrivals.is_new("o-2", t0));
 
         // A new order, and an older one that moved into the capped list: only the first is new.
-        let later = [order("o-0", -50), order("o-1", 0), order("o-2", 10), order("o-3", 20)];
+        let later = [
+            order("o-0", -50),
+            order("o-1", 0),
+            order("o-2", 10),
+            order("o-3", 20),
+        ];
         let t1 = t0 + TimeDelta::seconds(5);
         arrivals.observe(later.iter(), t1);
         assert!(arrivals.is_new("o-3", t1));
