@@ -1,6 +1,6 @@
 //! Takes the README's screenshots: the built app on a fresh demo store, each page as a
 //! seller sees it, in the light and the dark theme (`<page>-light.png`, `<page>-dark.png`,
-//! 1280×800). Run under a display and a session bus, from the repository root:
+//! 1280×800), and last the pending orders during an outage (`offline-*.png`). Run under a display and a session bus, from the repository root:
 //!
 //! ```sh
 //! xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
@@ -14,6 +14,8 @@ use sellerdash_e2e::app::App;
 use sellerdash_e2e::marketplace::Marketplace;
 
 const WAIT: Duration = Duration::from_secs(15);
+/// The core notices an outage after its retries.
+const OUTAGE: Duration = Duration::from_secs(40);
 
 /// One page to photograph: its file name, how to open it and what must be on screen first.
 struct Shot {
@@ -80,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
     );
     std::fs::create_dir_all(&out)?;
     let dir = tempfile::tempdir()?;
-    let marketplace = Marketplace::start(dir.path()).await?;
+    let mut marketplace = Marketplace::start(dir.path()).await?;
     let app = App::launch(
         &marketplace.url(),
         marketplace.seller_token(),
@@ -109,6 +111,18 @@ async fn main() -> anyhow::Result<()> {
         }
         take(&app, &out, shot.name).await?;
     }
+
+    // An outage: the pending list stays, the badge says since when, the age turns stale.
+    app.click("[data-testid=nav-pending]").await?;
+    app.wait_for("[data-testid=pending-order]", WAIT).await?;
+    marketplace.stop().await;
+    app.wait_text("[data-testid=connection]", OUTAGE, |text| {
+        text.contains("Offline since")
+    })
+    .await?;
+    app.wait_for("[data-testid=data-age][data-warn=true]", OUTAGE)
+        .await?;
+    take(&app, &out, "offline").await?;
 
     app.click("[data-testid=theme] [data-theme-choice=system]")
         .await?;

@@ -34,9 +34,9 @@ impl StaleReason {
     /// The reason as the page shows it.
     pub fn text(&self) -> String {
         match self {
-            StaleReason::RefreshFailed(message) => format!("refresh failed: {message}"),
+            StaleReason::RefreshFailed(message) => format!("Refresh failed: {message}"),
             StaleReason::Overdue { period_secs } => format!(
-                "expected a refresh every {}",
+                "Expected a refresh every {}",
                 time::duration_words(*period_secs)
             ),
         }
