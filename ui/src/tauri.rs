@@ -119,6 +119,43 @@ pub fn listen<T: DeserializeOwned + 'static>(
     Subscription { inner }
 }
 
+/// Like [`listen`], but resolves only once the shell has registered the handler: every event
+/// emitted after this returns reaches `on_event`. A caller that then asks the shell for the
+/// current state (as `use_query` does) cannot miss an update between the answer and the
+/// subscription. Fails when the shell refuses the subscription.
+pub async fn listen_registered<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    on_event: impl Fn(T) + 'static,
+) -> Result<Subscription, AppError> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let payload =
+            Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
+        match from_js::<T>(&payload) {
+            Ok(value) => on_event(value),
+            Err(err) => gloo::console::error!(format!("event {event}: {}", err.message)),
+        }
+    });
+    let function: JsValue = handler.as_ref().clone();
+    let unlisten = settle(tauri_listen(event, &function))
+        .await
+        .map_err(|err| {
+            AppError::new(
+                ErrorKind::Internal,
+                format!(
+                    "cannot follow {event}: {}",
+                    err.as_string()
+                        .unwrap_or_else(|| "the app refused".to_owned())
+                ),
+            )
+        })?;
+    let inner = Rc::new(RefCell::new(SubscriptionInner {
+        handler: Some(handler),
+        unlisten: unlisten.dyn_into::<Function>().ok(),
+        dropped: false,
+    }));
+    Ok(Subscription { inner })
+}
+
 /// The outcome of a binding call: its promise's value, or what it threw or rejected with.
 async fn settle(call: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
     JsFuture::from(call?).await

@@ -388,3 +388,36 @@ impl Drop for App {
 fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
+
+/// Reading the page's computed state and typing on the keyboard.
+impl App {
+    /// Runs `script` in the window (WebDriver "Execute Script": a function body; `return`
+    /// gives the value) and returns its value as JSON.
+    pub async fn execute(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client().execute(script, Vec::new()).await?)
+    }
+
+    /// Presses `keys` together the way a keyboard does (down in order, up in reverse), e.g.
+    /// `['\u{e00a}', '3']` for Alt+3 (`fantoccini::key::Key` has the special keys' chars).
+    pub async fn press(&self, keys: &[char]) -> anyhow::Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys {
+            actions = actions.then(KeyAction::Down { value: *key });
+        }
+        for key in keys.iter().rev() {
+            actions = actions.then(KeyAction::Up { value: *key });
+        }
+        self.client().perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// The text of every element matching `css`, in document order.
+    pub async fn texts(&self, css: &str) -> anyhow::Result<Vec<String>> {
+        let mut texts = Vec::new();
+        for element in self.client().find_all(Locator::Css(css)).await? {
+            texts.push(element.text().await?);
+        }
+        Ok(texts)
+    }
+}

@@ -286,3 +286,16 @@ impl Marketplace {
         Ok(created)
     }
 }
+
+/// Reads for the page-state tests.
+impl Marketplace {
+    /// One page of the pending orders, newest first, `per_page` of them (the app asks for
+    /// the contract's largest page).
+    pub async fn pending_page(&self, page: u32, per_page: u32) -> anyhow::Result<OrderPage> {
+        self.seller_get(&format!(
+            "{}?page={page}&per_page={per_page}",
+            paths::PENDING_ORDERS
+        ))
+        .await
+    }
+}

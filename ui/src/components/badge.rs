@@ -13,13 +13,16 @@ pub struct BadgeProps {
     pub title: Option<AttrValue>,
     #[prop_or_default]
     pub testid: Option<AttrValue>,
+    /// The machine value the badge stands for (`data-value`, e.g. a status' wire name).
+    #[prop_or_default]
+    pub value: Option<AttrValue>,
 }
 
 #[component]
 pub fn Badge(props: &BadgeProps) -> Html {
     html! {
         <span class={classes!("badge", props.tone.class())} title={props.title.clone()}
-            data-testid={props.testid.clone()}>
+            data-testid={props.testid.clone()} data-value={props.value.clone()}>
             {props.label.clone()}
         </span>
     }

@@ -1,4 +1,5 @@
-//! One order waiting for confirmation, with Confirm and Cancel (reason asked inline).
+//! One order waiting for confirmation, with Confirm and Cancel (reason asked inline; Escape
+//! closes the form and puts the focus back on Cancel). A newly arrived order is marked "New".
 //! Buttons are disabled while the command runs; a failure shows the shell's message.
 //! The row leaves the list when the core's next pending-orders snapshot arrives.
 //!
@@ -25,6 +26,12 @@ pub struct PendingRowProps {
     /// The row's place in the list (a change means it moved under the pointer).
     pub index: usize,
     pub now: DateTime<Utc>,
+    /// The order arrived while the seller was watching: marked "New", its background fading.
+    #[prop_or_default]
+    pub arrived: bool,
+    /// Opens the order's details (the customer's name becomes a link); `None`: plain text.
+    #[prop_or_default]
+    pub on_open: Option<Callback<String>>,
 }
 
 /// Where the seller's action on this row stands.
@@ -84,9 +91,27 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             action.set(RowAction::AskingReason);
         })
     };
+    let cancel_button = use_node_ref();
+    let refocus = use_mut_ref(|| false);
+    {
+        let (cancel_button, refocus) = (cancel_button.clone(), refocus.clone());
+        use_effect_with(*action, move |action| {
+            if *action == RowAction::Idle
+                && refocus.replace(false)
+                && let Some(button) = cancel_button.cast::<web_sys::HtmlElement>()
+            {
+                // Focus failing only leaves it where it was.
+                let _ = button.focus();
+            }
+        });
+    }
     let close_form = {
         let action = action.clone();
-        Callback::from(move |()| action.set(RowAction::Idle))
+        let refocus = refocus.clone();
+        Callback::from(move |()| {
+            *refocus.borrow_mut() = true;
+            action.set(RowAction::Idle);
+        })
     };
     let cancel = {
         let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
@@ -113,11 +138,26 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     let placed_title = format!("Placed at {}", time::local_hh_mm(order.created_at));
 
     html! {
-        <li class={classes!("order", done.then_some("done"))} data-testid="pending-order"
-            data-order-id={order.id.clone()}>
+        <li class={classes!("order", done.then_some("done"), props.arrived.then_some("arrived"))}
+            data-testid="pending-order" data-order-id={order.id.clone()}
+            data-new={props.arrived.to_string()}>
             <div class="order-line">
                 <div class="order-who">
-                    <span class="customer">{order.customer_name.clone()}</span>
+                    <span class="customer">
+                        if let Some(on_open) = &props.on_open {
+                            <button type="button" class="link customer-link" data-testid="pending-open"
+                                title="Open the order's details"
+                                onclick={let (on_open, id) = (on_open.clone(), order.id.clone());
+                                    Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))}>
+                                {order.customer_name.clone()}
+                            </button>
+                        } else {
+                            {order.customer_name.clone()}
+                        }
+                        if props.arrived {
+                            <span class="new-tag" data-testid="new-tag">{"New"}</span>
+                        }
+                    </span>
                     <span class="order-meta">
                         <span class="order-id">{order.id.clone()}</span>
                         {" · "}{format::plural(u64::from(order.item_count), "item", "items")}
@@ -140,7 +180,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                                     {if *action == RowAction::Confirming { "Confirming…" } else { "Confirm" }}
                                 </button>
                                 <button type="button" class="btn btn-ghost" data-testid="cancel"
-                                    disabled={busy || asking} onclick={ask_reason}>
+                                    ref={cancel_button.clone()} disabled={busy || asking} onclick={ask_reason}>
                                     {"Cancel"}
                                 </button>
                             </>

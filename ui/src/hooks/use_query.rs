@@ -1,9 +1,11 @@
 //! `use_query`: one query of the core, as a component sees it.
 //!
-//! On mount it runs `observe` for its key: the core starts (or joins) polling the query and
-//! answers its current snapshot, so a page that mounts late never misses state. It then
-//! follows `query-updated` events for its key. It listens before it asks, and an event that
-//! arrives before the answer wins: events are never older than the answer. On unmount, and
+//! On mount it first subscribes to `query-updated` and waits until the shell has registered
+//! the subscription, then runs `observe` for its key: the core starts (or joins) polling the
+//! query and answers its current snapshot, so a page that mounts late never misses state and
+//! no update can fall between the answer and the subscription. An event that arrives before
+//! the answer wins: events are never older than the answer. The data and the data age a page
+//! shows both come from the one snapshot held here. On unmount, and
 //! when the key changes, it runs `unobserve` for the old key, once `observe` has answered
 //! (commands may run concurrently in the shell, so an early `unobserve` could overtake it).
 
@@ -90,23 +92,43 @@ where
         use_effect_with(key.clone(), move |key| {
             let heard_event = Rc::new(Cell::new(false));
             let observation = Rc::new(RefCell::new(Observation::default()));
-            let subscription = {
-                let key = key.clone();
-                let snapshot = snapshot.clone();
-                let shell_error = shell_error.clone();
-                let heard_event = Rc::clone(&heard_event);
-                tauri::listen::<QuerySnapshot>(shell::QUERY_UPDATED, move |update| {
-                    if update.key == key {
-                        heard_event.set(true);
-                        shell_error.set(None);
-                        snapshot.set(Some(Rc::new(update)));
-                    }
-                })
-            };
+            let subscription = Rc::new(RefCell::new(None::<tauri::Subscription>));
             {
                 let key = key.clone();
                 let observation = Rc::clone(&observation);
+                let subscription = Rc::clone(&subscription);
                 spawn_local(async move {
+                    // 1. Follow the key's events, and wait until the shell has registered the
+                    //    handler: from here on no update can slip past.
+                    let listening = {
+                        let key = key.clone();
+                        let snapshot = snapshot.clone();
+                        let shell_error = shell_error.clone();
+                        let heard_event = Rc::clone(&heard_event);
+                        tauri::listen_registered::<QuerySnapshot>(
+                            shell::QUERY_UPDATED,
+                            move |update| {
+                                if update.key == key {
+                                    heard_event.set(true);
+                                    shell_error.set(None);
+                                    snapshot.set(Some(Rc::new(update)));
+                                }
+                            },
+                        )
+                        .await
+                    };
+                    if observation.borrow().released {
+                        return; // dropping `listening` unlistens
+                    }
+                    match listening {
+                        Ok(listening) => *subscription.borrow_mut() = Some(listening),
+                        Err(err) => {
+                            shell_error.set(Some((key, err)));
+                            return;
+                        }
+                    }
+                    // 2. Observe: the answer is the state at that moment; any event heard
+                    //    meanwhile is newer and wins.
                     let answer = shell::observe(&key).await;
                     if answer.is_ok() {
                         observation.borrow_mut().observed = true;
@@ -137,7 +159,7 @@ where
             }
             let key = key.clone();
             move || {
-                drop(subscription);
+                subscription.borrow_mut().take();
                 let mut observation = observation.borrow_mut();
                 observation.released = true;
                 if observation.observed {

@@ -6,15 +6,24 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::{Order, OrderStatus};
-use sellerdash_state::QueryKey;
+use sellerdash_state::{ErrorKind, QueryKey, QuerySnapshot, QueryStatus};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::components::{Badge, CancelForm, QueryPage};
 use crate::format;
-use crate::hooks::{use_app, use_now, use_query};
+use crate::hooks::{order_opened_from, use_app, use_now, use_query};
 use crate::state::{Action, Page};
 use crate::{shell, time};
+
+/// The marketplace answered that the order does not exist (for this seller).
+pub fn is_not_found(snapshot: &QuerySnapshot) -> bool {
+    snapshot.status == QueryStatus::Error
+        && snapshot
+            .last_error
+            .as_ref()
+            .is_some_and(|e| e.error.code == ErrorKind::NotFound)
+}
 
 #[derive(Properties, PartialEq)]
 pub struct OrderDetailsPageProps {
@@ -25,11 +34,20 @@ pub struct OrderDetailsPageProps {
 pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
     let query = use_query::<Order>(QueryKey::order(&props.id));
     let app = use_app();
-    let back = Callback::from(move |_: MouseEvent| {
-        if let Some(app) = &app {
-            app.dispatch(Action::Navigate(Page::Sales));
-        }
-    });
+    let return_to = use_state(|| order_opened_from(&props.id));
+    let back_label = match *return_to {
+        Page::Pending => "← Back to pending orders",
+        Page::Dashboard => "← Back to the dashboard",
+        _ => "← Back to sales",
+    };
+    let back = {
+        let return_to = (*return_to).clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(app) = &app {
+                app.dispatch(Action::Navigate(return_to.clone()));
+            }
+        })
+    };
     let subtitle = match &query.data {
         Some(order) => format!(
             "{} · {}",
@@ -46,18 +64,39 @@ pub fn OrderDetailsPage(props: &OrderDetailsPageProps) -> Html {
         ),
         None => "Order details".to_owned(),
     };
+    // The marketplace says there is no such order (for this seller): a plain message
+    // instead of an error banner that retries forever.
+    let not_found = query.data.is_none() && query.snapshot.as_deref().is_some_and(is_not_found);
+    let error = if not_found {
+        None
+    } else {
+        query.error_message()
+    };
     html! {
         <>
-            <button type="button" class="link back" data-testid="order-back" onclick={back}>
-                {"← Back to sales"}
+            <button type="button" class="link back" data-testid="order-back"
+                onclick={back.clone()}>
+                {back_label}
             </button>
             <QueryPage testid="order-page" title={format!("Order {}", props.id)}
                 subtitle={subtitle} query={query.key.clone()} snapshot={query.snapshot.clone()}
-                error={query.error_message()} has_data={query.data.is_some()}>
+                error={error} has_data={query.data.is_some()}>
                 if let Some(order) = &query.data {
                     <OrderBody order={Rc::clone(order)} />
+                } else if not_found {
+                    <div class="card empty" data-testid="order-not-found" role="alert">
+                        <p class="empty-title">{format!("No order {} in your shop", props.id)}</p>
+                        <p class="muted">
+                            {"The marketplace does not know this order id for your seller account. \
+                              It may be mistyped, or belong to another shop."}
+                        </p>
+                        <button type="button" class="btn" data-testid="order-not-found-back"
+                            onclick={back}>
+                            {back_label.trim_start_matches("← ")}
+                        </button>
+                    </div>
                 } else if query.is_loading() {
-                    <div class="card list-skeleton" aria-busy="true">
+                    <div class="card list-skeleton" aria-busy="true" data-testid="order-loading">
                         <p class="muted">{"Loading the order…"}</p>
                     </div>
                 }
@@ -92,13 +131,16 @@ fn OrderBody(props: &OrderBodyProps) -> Html {
                 <OrderActions id={order.id.clone()} status={order.status}
                     updated_at={order.updated_at} />
                 if let Some(reason) = &order.cancel_reason {
-                    <p class="muted">{format!("Cancelled: {reason}")}</p>
+                    <p class="cancel-reason" data-testid="order-cancel-reason">
+                        <strong>{"Cancelled: "}</strong>{reason.clone()}
+                    </p>
                 }
             </div>
             <div class="panels">
                 <Items order={Rc::clone(order)} />
                 <div class="side">
-                    <section class="card" aria-labelledby="customer-title">
+                    <section class="card" aria-labelledby="customer-title"
+                        data-testid="order-customer">
                         <div class="card-head"><h2 id="customer-title">{"Customer"}</h2></div>
                         <p class="strong">{order.customer.name.clone()}</p>
                         <p class="muted">{order.customer.email.clone()}</p>
@@ -111,14 +153,20 @@ fn OrderBody(props: &OrderBodyProps) -> Html {
                             <h2 id="payment-title">{"Payment"}</h2>
                             <Badge label={format::payment_status(order.payment.status)}
                                 tone={format::payment_status_tone(order.payment.status)}
-                                testid="order-payment" />
+                                testid="order-payment"
+                                value={wire_name(&order.payment.status)} />
                         </div>
                         <dl class="facts">
                             <dt>{"Method"}</dt>
-                            <dd>{format::payment_method(order.payment.method)}</dd>
+                            <dd data-testid="order-payment-method"
+                                data-method={wire_name(&order.payment.method)}>
+                                {format::payment_method(order.payment.method)}
+                            </dd>
                             if let Some(paid_at) = order.payment.paid_at {
                                 <dt>{"Paid"}</dt>
-                                <dd>{time::local_moment(paid_at, now)}</dd>
+                                <dd data-testid="order-paid-at" data-at={paid_at.to_rfc3339()}>
+                                    {time::local_moment(paid_at, now)}
+                                </dd>
                             }
                         </dl>
                     </section>
@@ -143,7 +191,8 @@ fn Items(props: &OrderPartProps) -> Html {
     let order = &props.order;
     let rows = order.items.iter().map(|item| {
         html! {
-            <tr key={item.product_id.clone()}>
+            <tr key={item.product_id.clone()} data-testid="order-item"
+                data-product-id={item.product_id.clone()}>
                 <td class="name" title={item.name.clone()}>
                     {item.name.clone()}
                     <span class="sku">{item.sku.clone()}</span>
@@ -151,7 +200,9 @@ fn Items(props: &OrderPartProps) -> Html {
                 <td class="num">
                     {format!("{} × {}", item.unit_price, format::count(u64::from(item.quantity)))}
                 </td>
-                <td class="num strong">{item.line_total.to_string()}</td>
+                <td class="num strong" data-testid="order-item-total">
+                    {item.line_total.to_string()}
+                </td>
             </tr>
         }
     });
@@ -169,8 +220,10 @@ fn Items(props: &OrderPartProps) -> Html {
                 <tbody>{for rows}</tbody>
             </table>
             <dl class="totals">
-                <dt>{"Subtotal"}</dt><dd>{order.subtotal.to_string()}</dd>
-                <dt>{"Shipping"}</dt><dd>{order.shipping.to_string()}</dd>
+                <dt>{"Subtotal"}</dt>
+                <dd data-testid="order-subtotal">{order.subtotal.to_string()}</dd>
+                <dt>{"Shipping"}</dt>
+                <dd data-testid="order-shipping">{order.shipping.to_string()}</dd>
                 <dt class="grand">{"Total"}</dt>
                 <dd class="grand" data-testid="order-total">{order.total.to_string()}</dd>
             </dl>
@@ -183,7 +236,7 @@ fn Delivery(props: &OrderPartProps) -> Html {
     let delivery = &props.order.delivery;
     let events = delivery.events.iter().rev().map(|event| {
         html! {
-            <li>
+            <li data-testid="order-tracking-event" data-at={event.at.to_rfc3339()}>
                 <span class="when">{time::local_moment(event.at, props.now)}</span>
                 <span class="what">
                     <strong>{format::delivery_status(event.status)}</strong>
@@ -198,20 +251,26 @@ fn Delivery(props: &OrderPartProps) -> Html {
                 <h2 id="delivery-title">{"Delivery"}</h2>
                 <Badge label={format::delivery_status(delivery.status)}
                     tone={format::delivery_status_tone(delivery.status)}
-                    testid="order-delivery" />
+                    testid="order-delivery" value={wire_name(&delivery.status)} />
             </div>
             <dl class="facts">
                 <dt>{"Carrier"}</dt>
-                <dd>{delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="order-carrier">
+                    {delivery.carrier.clone().unwrap_or_else(|| "—".to_owned())}
+                </dd>
                 <dt>{"Tracking"}</dt>
-                <dd class="order-id" data-testid="order-tracking">
+                <dd class={classes!(delivery.tracking_number.is_some().then_some("order-id"))}
+                    data-testid="order-tracking">
                     {delivery.tracking_number.clone().unwrap_or_else(|| "—".to_owned())}
                 </dd>
             </dl>
             if delivery.events.is_empty() {
                 <p class="muted">{"No tracking events yet."}</p>
             } else {
-                <ol class="timeline" aria-label="Tracking events, newest first">{for events}</ol>
+                <ol class="timeline" data-testid="order-tracking-events"
+                    aria-label="Tracking events, newest first">
+                    {for events}
+                </ol>
             }
         </section>
     }
@@ -224,11 +283,12 @@ fn FeedbackCard(props: &OrderPartProps) -> Html {
             <div class="card-head"><h2 id="feedback-title">{"Customer feedback"}</h2></div>
             if let Some(feedback) = &props.order.feedback {
                 <p class="stars" data-testid="order-feedback"
+                    data-rating={feedback.rating.to_string()}
                     aria-label={format!("{} out of 5 stars", feedback.rating.min(5))}>
                     {format::stars(feedback.rating)}
                 </p>
                 if !feedback.comment.is_empty() {
-                    <blockquote class="comment">{feedback.comment.clone()}</blockquote>
+                    <blockquote class="comment" data-testid="order-feedback-comment">{feedback.comment.clone()}</blockquote>
                 }
                 <p class="muted small">{time::local_moment(feedback.created_at, props.now)}</p>
             } else {
@@ -242,7 +302,8 @@ fn FeedbackCard(props: &OrderPartProps) -> Html {
 fn History(props: &OrderPartProps) -> Html {
     let entries = props.order.timeline.iter().rev().map(|entry| {
         html! {
-            <li>
+            <li data-testid="order-timeline-entry" data-status={entry.status.as_str()}
+                data-at={entry.at.to_rfc3339()}>
                 <span class="when">{time::local_moment(entry.at, props.now)}</span>
                 <span class="what">
                     <strong>{format::order_status(entry.status)}</strong>
@@ -378,5 +439,44 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
                 <p class="inline-error" role="alert">{message.clone()}</p>
             }
         </div>
+    }
+}
+
+/// A contract enum's wire name (`"card"`), for `data-*` attributes tests compare with the API.
+fn wire_name(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sellerdash_state::{AppError, QueryError};
+
+    fn failed(code: ErrorKind) -> QuerySnapshot {
+        QuerySnapshot {
+            status: QueryStatus::Error,
+            last_error: Some(QueryError {
+                error: AppError::new(code, "no order \"o-x\""),
+                at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            }),
+            failure_count: 1,
+            ..QuerySnapshot::empty(QueryKey::order("o-x"), 2_000)
+        }
+    }
+
+    #[test]
+    fn only_a_not_found_answer_is_an_unknown_order() {
+        assert!(is_not_found(&failed(ErrorKind::NotFound)));
+        assert!(
+            !is_not_found(&failed(ErrorKind::Network)),
+            "an outage is not a missing order"
+        );
+        assert!(!is_not_found(&QuerySnapshot::empty(
+            QueryKey::order("o-x"),
+            2_000
+        )));
     }
 }
