@@ -101,6 +101,16 @@ impl QueryPolicy {
         }
     }
 
+    /// This policy polling every `interval`; the stale time grows to at least the interval,
+    /// so data polled less often than the design's is not flagged stale between polls.
+    pub fn every(&self, interval: Duration) -> Self {
+        Self {
+            refetch_interval: interval,
+            stale_time: self.stale_time.max(interval),
+            ..*self
+        }
+    }
+
     /// The engine's policy polling at `interval`.
     fn engine(&self, refetch_interval: RefetchInterval) -> Policy {
         Policy {
@@ -137,6 +147,19 @@ pub struct SalesIntervals {
 }
 
 impl SalesIntervals {
+    /// Every interval multiplied by `factor` (a factor that is not a positive finite number
+    /// of at most one thousand leaves them as they are).
+    pub fn times(&self, factor: f64) -> Self {
+        if !(factor.is_finite() && factor > 0.0 && factor <= 1e3) {
+            return *self;
+        }
+        Self {
+            moving: self.moving.mul_f64(factor),
+            waiting: self.waiting.mul_f64(factor),
+            settled: self.settled.mul_f64(factor),
+        }
+    }
+
     pub fn for_activity(&self, activity: SalesActivity) -> Duration {
         match activity {
             SalesActivity::Moving => self.moving,
@@ -220,6 +243,21 @@ impl Policies {
         Some(entry.engine(interval))
     }
 
+    /// These policies with background polling on or off. Off, every page's queries pause
+    /// while the window is hidden, except pending orders: that check drives the new-order
+    /// alerts and the tray count, which a hidden window is for.
+    pub fn with_background(&self, background: bool) -> Self {
+        let set = |p: QueryPolicy| QueryPolicy { background, ..p };
+        Self {
+            dashboard: set(self.dashboard),
+            sales: set(self.sales),
+            order_detail: set(self.order_detail),
+            payout_stats: set(self.payout_stats),
+            payout_history: set(self.payout_history),
+            ..*self
+        }
+    }
+
     /// Every duration multiplied by `factor`: `Policies::default().scaled(0.01)` polls the
     /// dashboard every 50 ms.
     pub fn scaled(&self, factor: f64) -> Self {
@@ -270,6 +308,27 @@ mod tests {
                 .retries,
             2
         );
+    }
+
+    #[test]
+    fn a_longer_interval_keeps_data_fresh_until_the_next_poll() {
+        let p = Policies::default();
+        let slow = p.dashboard.every(Duration::from_secs(60));
+        assert_eq!(slow.refetch_interval, Duration::from_secs(60));
+        assert_eq!(slow.stale_time, Duration::from_secs(60));
+        let fast = p.dashboard.every(Duration::from_secs(2));
+        assert_eq!(fast.stale_time, Duration::from_secs(5));
+        let doubled = p.sales_intervals.times(2.0);
+        assert_eq!(doubled.settled, Duration::from_secs(120));
+        assert_eq!(p.sales_intervals.times(-1.0), p.sales_intervals);
+    }
+
+    #[test]
+    fn background_off_spares_the_pending_orders_check() {
+        let p = Policies::default().with_background(false);
+        assert!(!p.dashboard.background && !p.sales.background && !p.payout_history.background);
+        assert!(p.pending_orders.background);
+        assert_eq!(p.with_background(true), Policies::default());
     }
 
     #[test]
