@@ -10,6 +10,7 @@
 //! engine's persistence hook; the notifier detects new pending orders.
 
 mod cache;
+mod check;
 mod handle;
 mod http;
 mod notifier;
@@ -19,6 +20,7 @@ mod shared;
 mod source;
 mod store;
 
+pub use check::{CHECK_TIMEOUT, check_connection};
 pub use cache::{CACHE_FILE, SqliteStore, account_scope};
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sellerdash_query::{FocusRefetch, Policy, RefetchInterval, RetryDelay};
 use sellerdash_state::QueryKey;
+use sellerdash_state::settings::Intervals;
 
 use crate::queries::{SalesActivity, SellerQuery};
 
@@ -101,12 +102,19 @@ impl QueryPolicy {
         }
     }
 
-    /// This policy polling every `interval`; the stale time grows to at least the interval,
+    /// This policy polling every `interval`; the stale time keeps its ratio to the interval,
     /// so data polled less often than the design's is not flagged stale between polls.
     pub fn every(&self, interval: Duration) -> Self {
+        if interval == self.refetch_interval || self.refetch_interval.is_zero() {
+            return Self {
+                refetch_interval: interval,
+                ..*self
+            };
+        }
+        let ratio = interval.as_secs_f64() / self.refetch_interval.as_secs_f64();
         Self {
             refetch_interval: interval,
-            stale_time: self.stale_time.max(interval),
+            stale_time: self.stale_time.mul_f64(ratio),
             ..*self
         }
     }
@@ -243,6 +251,23 @@ impl Policies {
         Some(entry.engine(interval))
     }
 
+    /// These policies polling at the seller's chosen intervals (the Settings page); the
+    /// sales lists' adaptive intervals times the chosen factor.
+    pub fn with_intervals(&self, intervals: &Intervals) -> Self {
+        let secs = Duration::from_secs;
+        Self {
+            dashboard: self.dashboard.every(secs(intervals.dashboard_secs)),
+            pending_orders: self.pending_orders.every(secs(intervals.pending_secs)),
+            order_detail: self.order_detail.every(secs(intervals.order_secs)),
+            payout_stats: self.payout_stats.every(secs(intervals.payouts_secs)),
+            payout_history: self.payout_history.every(secs(intervals.history_secs)),
+            sales_intervals: self
+                .sales_intervals
+                .times(f64::from(intervals.sales_factor_percent) / 100.0),
+            ..*self
+        }
+    }
+
     /// These policies with background polling on or off. Off, every page's queries pause
     /// while the window is hidden, except pending orders: that check drives the new-order
     /// alerts and the tray count, which a hidden window is for.
@@ -317,10 +342,25 @@ mod tests {
         assert_eq!(slow.refetch_interval, Duration::from_secs(60));
         assert_eq!(slow.stale_time, Duration::from_secs(60));
         let fast = p.dashboard.every(Duration::from_secs(2));
-        assert_eq!(fast.stale_time, Duration::from_secs(5));
+        assert_eq!(fast.stale_time, Duration::from_secs(2));
+        let pending = p.pending_orders.every(Duration::from_secs(50));
+        assert_eq!(pending.stale_time, Duration::from_secs(30));
         let doubled = p.sales_intervals.times(2.0);
         assert_eq!(doubled.settled, Duration::from_secs(120));
         assert_eq!(p.sales_intervals.times(-1.0), p.sales_intervals);
+    }
+
+    #[test]
+    fn the_default_settings_are_the_design() {
+        let p = Policies::default();
+        assert_eq!(p.with_intervals(&Intervals::default()), p);
+        let mut chosen = Intervals::default();
+        chosen.dashboard_secs = 30;
+        chosen.sales_factor_percent = 200;
+        let q = p.with_intervals(&chosen);
+        assert_eq!(q.dashboard.refetch_interval, Duration::from_secs(30));
+        assert_eq!(q.sales_intervals.moving, Duration::from_secs(10));
+        assert_eq!(q.pending_orders, p.pending_orders);
     }
 
     #[test]
