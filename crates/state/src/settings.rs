@@ -298,6 +298,10 @@ pub struct SettingsChange {
     /// A new seller token; `None` keeps the saved one.
     #[serde(default)]
     pub token: Option<String>,
+    /// The seller edited the marketplace (URL, token or demo choice). When false the saved
+    /// marketplace is kept as it is, and a run started with `--marketplace-url` keeps it.
+    #[serde(default)]
+    pub marketplace_changed: bool,
 }
 
 /// A change that was not saved: the fields at fault, or a message for the whole page.
