@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 use sellerdash_state::settings::TokenPlace;
 
 const SERVICE: &str = "sellerdash";
+/// A keyring that has not answered after this long (say, one waiting on an unlock prompt
+/// nobody can see) counts as no keyring.
+const KEYRING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 const ACCOUNT: &str = "seller-token";
 pub const TOKEN_FILE: &str = "seller-token";
 
@@ -46,14 +49,30 @@ impl TokenVault {
         }
     }
 
-    fn entry(&self) -> Option<keyring::Entry> {
+    /// Runs `act` on the keyring entry on its own thread, waiting at most
+    /// [`KEYRING_TIMEOUT`]; `None` without a keyring or when it does not answer in time.
+    fn keyring<T: Send + 'static>(
+        &self,
+        act: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+    ) -> Option<keyring::Result<T>> {
         if !self.keyring {
             return None;
         }
-        match keyring::Entry::new(SERVICE, ACCOUNT) {
-            Ok(entry) => Some(entry),
-            Err(error) => {
-                tracing::info!(%error, "no OS keyring; the token goes to a private file");
+        let (answer, answered) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let result = keyring::Entry::new(SERVICE, ACCOUNT).and_then(|entry| act(&entry));
+                let _ = answer.send(result);
+            });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "cannot reach the OS keyring");
+            return None;
+        }
+        match answered.recv_timeout(KEYRING_TIMEOUT) {
+            Ok(result) => Some(result),
+            Err(_) => {
+                tracing::warn!("the OS keyring did not answer in time; using the private file");
                 None
             }
         }
@@ -63,8 +82,9 @@ impl TokenVault {
     /// file), else in the private file. Where it went.
     pub fn save(&self, token: &str) -> Result<TokenPlace, VaultError> {
         let token = token.trim();
-        if let Some(entry) = self.entry() {
-            match entry.set_password(token) {
+        let owned = token.to_owned();
+        if let Some(result) = self.keyring(move |entry| entry.set_password(&owned)) {
+            match result {
                 Ok(()) => {
                     self.remove_file();
                     tracing::info!("seller token saved in the OS keyring");
@@ -82,8 +102,7 @@ impl TokenVault {
 
     /// The saved token and where it is kept, if any.
     pub fn load(&self) -> Option<(String, TokenPlace)> {
-        if let Some(entry) = self.entry()
-            && let Ok(token) = entry.get_password()
+        if let Some(Ok(token)) = self.keyring(keyring::Entry::get_password)
             && !token.trim().is_empty()
         {
             return Some((token, TokenPlace::Keyring));
@@ -96,9 +115,7 @@ impl TokenVault {
     /// Forgets the token everywhere.
     #[cfg(test)]
     pub fn clear(&self) {
-        if let Some(entry) = self.entry() {
-            let _ = entry.delete_credential();
-        }
+        let _ = self.keyring(keyring::Entry::delete_credential);
         self.remove_file();
     }
 
