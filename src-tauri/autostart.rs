@@ -39,7 +39,8 @@ pub fn set(enabled: bool) -> Result<(), String> {
     if !supported {
         return if enabled { Err(note) } else { Ok(()) };
     }
-    let dir = autostart_dir().ok_or_else(|| "no home folder to write the autostart entry in".to_owned())?;
+    let dir = autostart_dir()
+        .ok_or_else(|| "no home folder to write the autostart entry in".to_owned())?;
     let exe = std::env::current_exe()
         .map_err(|error| format!("cannot tell where Sellerdash is installed: {error}"))?;
     set_in(&dir, &exe, enabled)

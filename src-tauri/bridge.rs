@@ -54,7 +54,10 @@ impl BridgeState {
 
     pub fn set_prefs(&self, prefs: AlertPrefs) {
         if !prefs.notifications {
-            self.held.lock().unwrap_or_else(PoisonError::into_inner).clear();
+            self.held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
         }
         *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = prefs;
     }
@@ -179,7 +182,10 @@ fn notify<R: Runtime>(app: &AppHandle<R>, new: &NewPendingOrders) {
             tracing::info!(orders = new.orders.len(), "notifications are off; no popup");
         }
         Alert::Hold => {
-            tracing::info!(orders = new.orders.len(), "quiet hours; held for the summary");
+            tracing::info!(
+                orders = new.orders.len(),
+                "quiet hours; held for the summary"
+            );
             if let Some(state) = state {
                 state
                     .held
@@ -198,13 +204,7 @@ fn notify<R: Runtime>(app: &AppHandle<R>, new: &NewPendingOrders) {
 
 fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     tracing::info!(%title, %body, "notifying");
-    if let Err(error) = app
-        .notification()
-        .builder()
-        .title(title)
-        .body(body)
-        .show()
-    {
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!(%error, "cannot show a notification");
     }
 }
@@ -345,7 +345,10 @@ mod tests {
         assert_eq!(decide(&night, false, at(3, 0)), Alert::Hold);
         assert_eq!(decide(&night, false, at(7, 0)), Alert::Show);
         assert_eq!(decide(&night, true, at(12, 0)), Alert::Drop);
-        assert_eq!(decide(&prefs(false, "22:00", "07:00"), false, at(12, 0)), Alert::Drop);
+        assert_eq!(
+            decide(&prefs(false, "22:00", "07:00"), false, at(12, 0)),
+            Alert::Drop
+        );
     }
 
     #[test]
@@ -357,7 +360,10 @@ mod tests {
         assert_eq!(title, "5 new orders during quiet hours");
         assert!(body.starts_with("Buyer 0, €42.50, 2 items\n"), "{body}");
         assert!(body.ends_with("\nand 2 more"), "{body}");
-        assert_eq!(quiet_summary(&held[..1]).0, "1 new order during quiet hours");
+        assert_eq!(
+            quiet_summary(&held[..1]).0,
+            "1 new order during quiet hours"
+        );
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! `AppError {code, message}`, so the UI never matches on strings.
 
 use sellerdash_api::Order;
+use sellerdash_state::settings::{ConnectionCheck, SaveOutcome, SettingsChange, SettingsView};
 use sellerdash_state::{
     AppError, Connectivity, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
 };
-use sellerdash_state::settings::{ConnectionCheck, SettingsChange, SettingsError, SettingsView};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::Shell;
@@ -86,8 +86,11 @@ pub async fn save_settings<R: Runtime>(
     change: SettingsChange,
     app: AppHandle<R>,
     shell: State<'_, Shell>,
-) -> Result<SettingsView, SettingsError> {
-    shell.change(&app, change).await
+) -> Result<SaveOutcome, AppError> {
+    Ok(match shell.change(&app, change).await {
+        Ok(view) => SaveOutcome::Saved { view },
+        Err(error) => SaveOutcome::Rejected { error },
+    })
 }
 
 /// "Test connection": calls the marketplace with this URL and token (or the saved token)

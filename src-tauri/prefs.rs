@@ -142,7 +142,10 @@ mod tests {
         let loaded = file.load();
         assert_eq!(loaded.settings, Settings::default());
         let notice = loaded.notice.unwrap();
-        assert!(notice.starts_with("Your settings file could not be used: it is not valid settings"), "{notice}");
+        assert!(
+            notice.starts_with("Your settings file could not be used: it is not valid settings"),
+            "{notice}"
+        );
         assert!(notice.contains("using the default settings"), "{notice}");
         let aside = dir.path().join("settings.json.unreadable");
         assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ not json");

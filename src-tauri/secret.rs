@@ -146,7 +146,8 @@ impl TokenVault {
         }
         temp.write_all(token.as_bytes()).map_err(fail)?;
         temp.as_file().sync_all().map_err(fail)?;
-        temp.persist(&self.file).map_err(|error| fail(error.error))?;
+        temp.persist(&self.file)
+            .map_err(|error| fail(error.error))?;
         Ok(())
     }
 }
@@ -213,7 +214,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vault = TokenVault::in_dir(dir.path());
         std::fs::write(dir.path().join(TOKEN_FILE), "old").unwrap();
-        assert_eq!(vault.save("kept-in-the-keyring").unwrap(), TokenPlace::Keyring);
+        assert_eq!(
+            vault.save("kept-in-the-keyring").unwrap(),
+            TokenPlace::Keyring
+        );
         assert!(!dir.path().join(TOKEN_FILE).exists());
         assert_eq!(
             vault.load(),

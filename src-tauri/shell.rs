@@ -176,7 +176,10 @@ impl Shell {
                 let token = new_token
                     .clone()
                     .or_else(|| saved_token.clone().filter(|_| same_url));
-                if token.is_none() && new_token.is_none() && !errors.iter().any(|e| e.field == "token") {
+                if token.is_none()
+                    && new_token.is_none()
+                    && !errors.iter().any(|e| e.field == "token")
+                {
                     errors.push(FieldError::new(
                         "token",
                         "enter the seller token for this marketplace",
@@ -267,9 +270,9 @@ impl Shell {
                 (url.clone(), token.clone())
             }
             Marketplace::EmbeddedDemo => {
-                let running = lock(&self.server)
-                    .as_ref()
-                    .and_then(|server| Some((server.base_url(), server.sellers().first()?.token.clone())));
+                let running = lock(&self.server).as_ref().and_then(|server| {
+                    Some((server.base_url(), server.sellers().first()?.token.clone()))
+                });
                 match running {
                     Some(running) => running,
                     None => {
@@ -291,11 +294,9 @@ impl Shell {
             data_dir: profile_dir,
             policies,
         };
-        let core = sellerdash_core::Core::start(
-            config,
-            Arc::new(bridge::sink(app.clone(), generation)),
-        )
-        .await?;
+        let core =
+            sellerdash_core::Core::start(config, Arc::new(bridge::sink(app.clone(), generation)))
+                .await?;
         core.set_window_visible(visible);
         {
             let observed = lock(&self.observed);

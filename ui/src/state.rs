@@ -20,6 +20,7 @@ pub enum Page {
     Order(String),
     Payouts,
     Diagnostics,
+    Settings,
 }
 
 impl Page {

@@ -20,8 +20,8 @@ mod shared;
 mod source;
 mod store;
 
-pub use check::{CHECK_TIMEOUT, check_connection};
 pub use cache::{CACHE_FILE, SqliteStore, account_scope};
+pub use check::{CHECK_TIMEOUT, check_connection};
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};
 pub use policy::{FocusPolicy, Policies, QueryPolicy, SalesIntervals};

@@ -105,16 +105,16 @@ impl QueryPolicy {
     /// This policy polling every `interval`; the stale time keeps its ratio to the interval,
     /// so data polled less often than the design's is not flagged stale between polls.
     pub fn every(&self, interval: Duration) -> Self {
-        if interval == self.refetch_interval || self.refetch_interval.is_zero() {
-            return Self {
-                refetch_interval: interval,
-                ..*self
-            };
-        }
-        let ratio = interval.as_secs_f64() / self.refetch_interval.as_secs_f64();
+        let stale_time = if interval == self.refetch_interval || self.refetch_interval.is_zero() {
+            self.stale_time
+        } else {
+            let nanos =
+                self.stale_time.as_nanos() * interval.as_nanos() / self.refetch_interval.as_nanos();
+            Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+        };
         Self {
             refetch_interval: interval,
-            stale_time: self.stale_time.mul_f64(ratio),
+            stale_time,
             ..*self
         }
     }
@@ -155,16 +155,16 @@ pub struct SalesIntervals {
 }
 
 impl SalesIntervals {
-    /// Every interval multiplied by `factor` (a factor that is not a positive finite number
-    /// of at most one thousand leaves them as they are).
-    pub fn times(&self, factor: f64) -> Self {
-        if !(factor.is_finite() && factor > 0.0 && factor <= 1e3) {
+    /// Every interval times `percent` / 100 (100: unchanged; 0 leaves them as they are).
+    pub fn times_percent(&self, percent: u32) -> Self {
+        if percent == 0 {
             return *self;
         }
+        let scale = |d: Duration| d.saturating_mul(percent) / 100;
         Self {
-            moving: self.moving.mul_f64(factor),
-            waiting: self.waiting.mul_f64(factor),
-            settled: self.settled.mul_f64(factor),
+            moving: scale(self.moving),
+            waiting: scale(self.waiting),
+            settled: scale(self.settled),
         }
     }
 
@@ -263,7 +263,7 @@ impl Policies {
             payout_history: self.payout_history.every(secs(intervals.history_secs)),
             sales_intervals: self
                 .sales_intervals
-                .times(f64::from(intervals.sales_factor_percent) / 100.0),
+                .times_percent(intervals.sales_factor_percent),
             ..*self
         }
     }
@@ -345,18 +345,24 @@ mod tests {
         assert_eq!(fast.stale_time, Duration::from_secs(2));
         let pending = p.pending_orders.every(Duration::from_secs(50));
         assert_eq!(pending.stale_time, Duration::from_secs(30));
-        let doubled = p.sales_intervals.times(2.0);
+        let doubled = p.sales_intervals.times_percent(200);
         assert_eq!(doubled.settled, Duration::from_secs(120));
-        assert_eq!(p.sales_intervals.times(-1.0), p.sales_intervals);
+        assert_eq!(
+            p.sales_intervals.times_percent(50).moving,
+            Duration::from_millis(2_500)
+        );
+        assert_eq!(p.sales_intervals.times_percent(0), p.sales_intervals);
     }
 
     #[test]
     fn the_default_settings_are_the_design() {
         let p = Policies::default();
         assert_eq!(p.with_intervals(&Intervals::default()), p);
-        let mut chosen = Intervals::default();
-        chosen.dashboard_secs = 30;
-        chosen.sales_factor_percent = 200;
+        let chosen = Intervals {
+            dashboard_secs: 30,
+            sales_factor_percent: 200,
+            ..Intervals::default()
+        };
         let q = p.with_intervals(&chosen);
         assert_eq!(q.dashboard.refetch_interval, Duration::from_secs(30));
         assert_eq!(q.sales_intervals.moving, Duration::from_secs(10));

@@ -35,17 +35,37 @@ async fn the_check_names_the_seller_or_says_what_is_wrong() {
             pending_orders: pending.total,
         }
     );
-    assert!(ok.text().starts_with(&format!("Connected as {}", seller.name)));
+    assert!(
+        ok.text()
+            .starts_with(&format!("Connected as {}", seller.name))
+    );
 
     let refused = check_connection(&server.base_url(), "not-a-token").await;
-    assert!(matches!(refused, ConnectionCheck::Refused { .. }), "{refused:?}");
+    assert!(
+        matches!(refused, ConnectionCheck::Refused { .. }),
+        "{refused:?}"
+    );
 
-    let wrong_path = check_connection(&format!("{}/nothing-here", server.base_url()), &seller.token).await;
-    assert!(matches!(wrong_path, ConnectionCheck::Failed { .. }), "{wrong_path:?}");
+    let wrong_path = check_connection(
+        &format!("{}/nothing-here", server.base_url()),
+        &seller.token,
+    )
+    .await;
+    assert!(
+        matches!(wrong_path, ConnectionCheck::Failed { .. }),
+        "{wrong_path:?}"
+    );
 
     let url = server.base_url();
     server.shutdown().await;
     let down = check_connection(&url, &seller.token).await;
-    assert!(matches!(down, ConnectionCheck::NotAnswering { .. }), "{down:?}");
-    assert!(down.text().starts_with("Not answering: "), "{}", down.text());
+    assert!(
+        matches!(down, ConnectionCheck::NotAnswering { .. }),
+        "{down:?}"
+    );
+    assert!(
+        down.text().starts_with("Not answering: "),
+        "{}",
+        down.text()
+    );
 }

@@ -109,7 +109,10 @@ impl QueryEngine {
         key: &QueryKey,
         change: impl FnOnce(&mut Entry),
     ) -> Result<QuerySnapshot, UnknownKey> {
-        let policy = self.registry.policy(key).ok_or_else(|| UnknownKey(key.clone()))?;
+        let policy = self
+            .registry
+            .policy(key)
+            .ok_or_else(|| UnknownKey(key.clone()))?;
         let mut entries = lock(&self.registry.entries);
         let entry = entries.entry(key.clone()).or_insert_with(|| {
             Entry::new(QuerySnapshot::empty(key.clone(), millis(policy.stale_time)))

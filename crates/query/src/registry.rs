@@ -162,7 +162,11 @@ impl Registry {
         lock(&self.entries)
             .iter()
             .filter_map(|(key, entry)| Some((policies(key)?, entry.commands.as_ref()?)))
-            .filter(|(policy, sender)| sender.send(Command::Policy(Box::new(policy.clone()))).is_ok())
+            .filter(|(policy, sender)| {
+                sender
+                    .send(Command::Policy(Box::new(policy.clone())))
+                    .is_ok()
+            })
             .count()
     }
 

@@ -239,5 +239,8 @@ async fn new_policies_take_effect_on_running_and_later_queries() {
     // Back to 5 s: the last request started at 70 s, so the next is due at once (75 s).
     engine.set_policies(Arc::new(|_: &QueryKey| Some(every(5))));
     until(t0, 86.0).await;
-    assert_eq!(fetcher.calls("a"), [0.0, 5.0, 10.0, 30.0, 50.0, 70.0, 75.0, 80.0, 85.0]);
+    assert_eq!(
+        fetcher.calls("a"),
+        [0.0, 5.0, 10.0, 30.0, 50.0, 70.0, 75.0, 80.0, 85.0]
+    );
 }

@@ -228,7 +228,10 @@ impl Settings {
         let quiet = &self.quiet_hours;
         let from = parse_time(&quiet.from);
         let to = parse_time(&quiet.to);
-        for (field, value, parsed) in [("quiet_from", &quiet.from, from), ("quiet_to", &quiet.to, to)] {
+        for (field, value, parsed) in [
+            ("quiet_from", &quiet.from, from),
+            ("quiet_to", &quiet.to, to),
+        ] {
             if parsed.is_none() {
                 errors.push(FieldError::new(
                     field,
@@ -312,6 +315,16 @@ pub struct SettingsError {
     pub fields: Vec<FieldError>,
 }
 
+/// The answer to a settings change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum SaveOutcome {
+    /// Saved and in effect.
+    Saved { view: SettingsView },
+    /// Nothing saved.
+    Rejected { error: SettingsError },
+}
+
 /// The outcome of "Test connection".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -392,7 +405,9 @@ mod tests {
     fn times_are_hh_mm() {
         assert_eq!(parse_time("7:05"), NaiveTime::from_hms_opt(7, 5, 0));
         assert_eq!(parse_time(" 23:59 "), NaiveTime::from_hms_opt(23, 59, 0));
-        for bad in ["24:00", "7", "07:5", "aa:bb", "", "12:60", "-1:00", "123:00"] {
+        for bad in [
+            "24:00", "7", "07:5", "aa:bb", "", "12:60", "-1:00", "123:00",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }
@@ -425,7 +440,11 @@ mod tests {
             ]
         );
         let errors = s.validate();
-        assert!(errors[1].message.contains("2 s to 3600 s"), "{}", errors[1].message);
+        assert!(
+            errors[1].message.contains("2 s to 3600 s"),
+            "{}",
+            errors[1].message
+        );
         s = Settings::default();
         s.quiet_hours = quiet("08:00", "08:00");
         assert_eq!(fields(&s), ["quiet_to"]);

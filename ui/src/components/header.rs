@@ -68,6 +68,12 @@ pub fn Header() -> Html {
                     onclick={go(Page::Diagnostics)}>
                     {"Diagnostics"}
                 </button>
+                <button type="button" data-testid="nav-settings"
+                    class={classes!(tab_class(&Page::Settings), "tab-small")}
+                    aria-current={aria_current(&Page::Settings)}
+                    onclick={go(Page::Settings)}>
+                    {"Settings"}
+                </button>
             </nav>
             <ConnectionBadge />
         </header>
