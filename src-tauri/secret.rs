@@ -20,6 +20,8 @@ pub const TOKEN_FILE: &str = "seller-token";
 pub struct TokenVault {
     file: PathBuf,
     keyring: bool,
+    /// The keyring entry's account name.
+    account: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -32,11 +34,21 @@ pub enum VaultError {
 }
 
 impl TokenVault {
-    /// The vault of `config_dir`, trying the OS keyring first.
+    /// The vault of the app's own config folder, trying the OS keyring first.
     pub fn in_dir(config_dir: &Path) -> Self {
         Self {
             file: config_dir.join(TOKEN_FILE),
             keyring: true,
+            account: ACCOUNT.to_owned(),
+        }
+    }
+
+    /// The vault of an isolated instance's folder (`--config-dir`, `--data-dir`): its keyring
+    /// entry names the folder, so it never replaces the main instance's token.
+    pub fn isolated(config_dir: &Path) -> Self {
+        Self {
+            account: format!("{ACCOUNT}:{}", config_dir.display()),
+            ..Self::in_dir(config_dir)
         }
     }
 
@@ -44,8 +56,8 @@ impl TokenVault {
     #[cfg(test)]
     pub fn file_only(config_dir: &Path) -> Self {
         Self {
-            file: config_dir.join(TOKEN_FILE),
             keyring: false,
+            ..Self::in_dir(config_dir)
         }
     }
 
@@ -59,10 +71,11 @@ impl TokenVault {
             return None;
         }
         let (answer, answered) = std::sync::mpsc::channel();
+        let account = self.account.clone();
         let spawned = std::thread::Builder::new()
             .name("keyring".into())
             .spawn(move || {
-                let result = keyring::Entry::new(SERVICE, ACCOUNT).and_then(|entry| act(&entry));
+                let result = keyring::Entry::new(SERVICE, &account).and_then(|entry| act(&entry));
                 let _ = answer.send(result);
             });
         if let Err(error) = spawned {
@@ -212,7 +225,7 @@ mod tests {
 
     fn keyring_child() {
         let dir = tempfile::tempdir().unwrap();
-        let vault = TokenVault::in_dir(dir.path());
+        let vault = TokenVault::isolated(dir.path());
         std::fs::write(dir.path().join(TOKEN_FILE), "old").unwrap();
         assert_eq!(
             vault.save("kept-in-the-keyring").unwrap(),
@@ -223,11 +236,13 @@ mod tests {
             vault.load(),
             Some(("kept-in-the-keyring".into(), TokenPlace::Keyring))
         );
-        // Another vault (another start of the app) finds it.
+        // Another vault of the same folder (the next start of the app) finds it; another
+        // instance's folder does not.
         assert_eq!(
-            TokenVault::in_dir(&dir.path().join("elsewhere")).load(),
+            TokenVault::isolated(dir.path()).load(),
             Some(("kept-in-the-keyring".into(), TokenPlace::Keyring))
         );
+        assert_eq!(TokenVault::isolated(&dir.path().join("other")).load(), None);
         vault.clear();
         assert_eq!(vault.load(), None);
         println!("keyring round trip ok");

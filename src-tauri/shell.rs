@@ -176,8 +176,9 @@ impl Shell {
                 let token = new_token
                     .clone()
                     .or_else(|| saved_token.clone().filter(|_| same_url));
+                // Only a marketplace the seller is changing needs its token now.
                 if token.is_none()
-                    && new_token.is_none()
+                    && marketplace_changed
                     && !errors.iter().any(|e| e.field == "token")
                 {
                     errors.push(FieldError::new(
@@ -343,7 +344,11 @@ pub fn start<R: Runtime>(
     };
     let config_dir = config_dir(app, config)?;
     let file = SettingsFile::in_dir(&config_dir);
-    let vault = TokenVault::in_dir(&config_dir);
+    let vault = if config.config_dir.is_some() || config.data_dir.is_some() {
+        TokenVault::isolated(&config_dir)
+    } else {
+        TokenVault::in_dir(&config_dir)
+    };
     let loaded = file.load();
     let settings = loaded.settings;
     let mut notice = loaded.notice;

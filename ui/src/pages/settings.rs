@@ -55,6 +55,8 @@ impl Form {
     fn of(view: &SettingsView) -> Self {
         let s = &view.settings;
         let (demo, url) = match &s.marketplace {
+            // A run started on a marketplace from the command line shows that one.
+            _ if view.running.from_flags && !view.running.demo => (false, view.running.url.clone()),
             MarketplaceChoice::Demo => (true, String::new()),
             MarketplaceChoice::Remote { url } => (false, url.clone()),
         };
