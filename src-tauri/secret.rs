@@ -5,6 +5,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sellerdash_state::settings::TokenPlace;
 
@@ -22,6 +24,8 @@ pub struct TokenVault {
     keyring: bool,
     /// The keyring entry's account name.
     account: String,
+    /// The keyring did not answer once: it is not asked again in this run.
+    silent: Arc<AtomicBool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +44,7 @@ impl TokenVault {
             file: config_dir.join(TOKEN_FILE),
             keyring: true,
             account: ACCOUNT.to_owned(),
+            silent: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -67,7 +72,7 @@ impl TokenVault {
         &self,
         act: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
     ) -> Option<keyring::Result<T>> {
-        if !self.keyring {
+        if !self.keyring || self.silent.load(Ordering::Relaxed) {
             return None;
         }
         let (answer, answered) = std::sync::mpsc::channel();
@@ -85,7 +90,10 @@ impl TokenVault {
         match answered.recv_timeout(KEYRING_TIMEOUT) {
             Ok(result) => Some(result),
             Err(_) => {
-                tracing::warn!("the OS keyring did not answer in time; using the private file");
+                tracing::warn!(
+                    "the OS keyring did not answer in time; using the private file for this run"
+                );
+                self.silent.store(true, Ordering::Relaxed);
                 None
             }
         }

@@ -60,6 +60,9 @@ async fn dashboard_interval_reads(app: &App, expected: &str) -> anyhow::Result<(
 #[tokio::test]
 async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
+    for name in ["first", "second"] {
+        std::fs::create_dir_all(dir.path().join(name))?;
+    }
     let first = Marketplace::start(&dir.path().join("first")).await?;
     let second = Marketplace::start(&dir.path().join("second")).await?;
     // Another shop on the second marketplace, in another currency, with one order.
@@ -144,6 +147,9 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     let running = app.text("[data-testid=settings-running]").await?;
     assert!(running.contains(&second.url()), "{running}");
 
+    if let Some(path) = std::env::var_os("SETTINGS_SHOT") {
+        std::fs::write(path, app.screenshot().await?)?;
+    }
     let (dashboard, shop_pending) = second.seen_by(&shop.token).await?;
     assert_eq!(shop_pending.total, 1);
     app.click("[data-testid=nav-dashboard]").await?;
