@@ -147,9 +147,6 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     let running = app.text("[data-testid=settings-running]").await?;
     assert!(running.contains(&second.url()), "{running}");
 
-    if let Some(path) = std::env::var_os("SETTINGS_SHOT") {
-        std::fs::write(path, app.screenshot().await?)?;
-    }
     let (dashboard, shop_pending) = second.seen_by(&shop.token).await?;
     assert_eq!(shop_pending.total, 1);
     app.click("[data-testid=nav-dashboard]").await?;

@@ -378,8 +378,8 @@ pub fn SettingsPage() -> Html {
                             format!("Now showing {}.", current.running.url)
                         }}
                         if current.running.from_flags {
-                            <span data-testid="settings-flags-note">
-                                {" This run's marketplace was given on the command line (--marketplace-url and --token, or SELLERDASH_MARKETPLACE_URL and SELLERDASH_TOKEN); it wins over the saved one until you save another marketplace here."}
+                            <span class="hint flags-note" data-testid="settings-flags-note">
+                                {"Chosen on the command line for this run (--marketplace-url and --token, or SELLERDASH_MARKETPLACE_URL and SELLERDASH_TOKEN). It wins over the saved marketplace until you save another one here."}
                             </span>
                         }
                     </p>
