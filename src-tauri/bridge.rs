@@ -52,6 +52,16 @@ impl BridgeState {
         self.generation.fetch_add(1, Ordering::SeqCst) + 1
     }
 
+    /// The number of the core whose events count now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// A new core could not start: the previous one's events count again.
+    pub fn restore_generation(&self, generation: u64) {
+        self.generation.store(generation, Ordering::SeqCst);
+    }
+
     pub fn set_prefs(&self, prefs: AlertPrefs) {
         if !prefs.notifications {
             self.held
@@ -124,12 +134,14 @@ pub fn watch_quiet_hours<R: Runtime>(app: AppHandle<R>) {
             };
             let prefs = state.prefs();
             let now = chrono::Local::now().time();
-            if decide(&prefs, tray::notifications_paused(&app), now) == Alert::Hold {
+            let alert = decide(&prefs, tray::notifications_paused(&app), now);
+            if alert == Alert::Hold {
                 continue;
             }
             let held =
                 std::mem::take(&mut *state.held.lock().unwrap_or_else(PoisonError::into_inner));
-            if held.is_empty() || !prefs.notifications {
+            // Paused from the tray or turned off meanwhile: the held orders stay silent.
+            if held.is_empty() || alert == Alert::Drop {
                 continue;
             }
             let (title, body) = quiet_summary(&held);

@@ -249,7 +249,9 @@ impl Shell {
         Ok(self.view())
     }
 
-    /// Replaces the core with one watching `target`.
+    /// Replaces the core with one watching `target`. The new core starts first; only then
+    /// does the old one stop (so a marketplace that cannot start leaves the app as it was),
+    /// and from the moment the new one takes over the old one's late events are dropped.
     async fn switch<R: Runtime>(
         &self,
         app: &AppHandle<R>,
@@ -259,46 +261,45 @@ impl Shell {
         let profile_dir = self.data_dir.join(target.profile_name());
         std::fs::create_dir_all(&profile_dir)?;
         tracing::info!(data_dir = %profile_dir.display(), "switching marketplace");
-        let old = self.core();
-        let visible = old.window_visible();
-        old.shutdown().await;
-        let (url, token) = match &target {
-            Marketplace::Remote { url, token } => {
-                let server = lock(&self.server).take();
-                if let Some(server) = server {
-                    server.shutdown().await;
-                }
-                (url.clone(), token.clone())
-            }
-            Marketplace::EmbeddedDemo => {
-                let running = lock(&self.server).as_ref().and_then(|server| {
-                    Some((server.base_url(), server.sellers().first()?.token.clone()))
-                });
-                match running {
-                    Some(running) => running,
-                    None => {
-                        let embedded::EmbeddedServer { url, token, server } =
-                            embedded::start(&profile_dir).await?;
-                        *lock(&self.server) = Some(server);
-                        (url, token)
-                    }
-                }
+        let running_server = lock(&self.server)
+            .as_ref()
+            .and_then(|server| Some((server.base_url(), server.sellers().first()?.token.clone())));
+        let (url, token, new_server) = match (&target, running_server) {
+            (Marketplace::Remote { url, token }, _) => (url.clone(), token.clone(), None),
+            (Marketplace::EmbeddedDemo, Some((url, token))) => (url, token, None),
+            (Marketplace::EmbeddedDemo, None) => {
+                let embedded::EmbeddedServer { url, token, server } =
+                    embedded::start(&profile_dir).await?;
+                (url, token, Some(server))
             }
         };
-        let generation = app
-            .try_state::<BridgeState>()
-            .map_or(0, |state| state.next_generation());
-        tray::reset(app);
+        let bridge = app.try_state::<BridgeState>();
+        let previous = bridge.as_ref().map_or(0, |state| state.generation());
+        let generation = bridge.as_ref().map_or(0, |state| state.next_generation());
         let config = CoreConfig {
             marketplace_url: url.clone(),
             token,
             data_dir: profile_dir,
             policies,
         };
-        let core =
+        let started =
             sellerdash_core::Core::start(config, Arc::new(bridge::sink(app.clone(), generation)))
-                .await?;
-        core.set_window_visible(visible);
+                .await;
+        let core = match started {
+            Ok(core) => core,
+            Err(error) => {
+                if let Some(state) = &bridge {
+                    state.restore_generation(previous);
+                }
+                if let Some(server) = new_server {
+                    server.shutdown().await;
+                }
+                return Err(error.into());
+            }
+        };
+        tray::reset(app);
+        let old = self.core();
+        core.set_window_visible(old.window_visible());
         {
             let observed = lock(&self.observed);
             for (key, count) in observed.iter() {
@@ -311,10 +312,23 @@ impl Shell {
             *self.core.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(core);
         }
         *lock(&self.running) = Running {
-            marketplace: target,
+            marketplace: target.clone(),
             url,
             from_flags: false,
         };
+        old.shutdown().await;
+        let stopped = match target {
+            Marketplace::Remote { .. } => lock(&self.server).take(),
+            Marketplace::EmbeddedDemo => {
+                if let Some(server) = new_server {
+                    *lock(&self.server) = Some(server);
+                }
+                None
+            }
+        };
+        if let Some(server) = stopped {
+            server.shutdown().await;
+        }
         Ok(())
     }
 }
