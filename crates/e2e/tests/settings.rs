@@ -3,7 +3,7 @@
 //! the running app to it without a restart (its dashboard shows that shop's figures, the
 //! tray its count); a new dashboard interval shows in Diagnostics and the reset brings back
 //! the design's 5 s; bad input is refused next to its field; with notifications off a new
-//! order raises no popup but still reaches the tray.
+//! order raises no popup but still reaches the tray; the demo store comes back on request.
 
 use std::time::Duration;
 
@@ -112,12 +112,15 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     app.fill("[data-testid=settings-url]", "seller-api.example.com")
         .await?;
     app.fill("[data-testid=interval-dashboard]", "1").await?;
+    app.fill("[data-testid=quiet-from]", "25:00").await?;
     let refused = save(&app).await?;
     assert!(refused.starts_with("Nothing was saved"), "{refused}");
     let url_error = app.text("[data-testid='error-url']").await?;
     assert!(url_error.contains("http:// or https://"), "{url_error}");
     let interval_error = app.text("[data-testid='error-interval.dashboard']").await?;
     assert!(interval_error.contains("2 s to 3600 s"), "{interval_error}");
+    let quiet_error = app.text("[data-testid='error-quiet_from']").await?;
+    assert!(quiet_error.contains("HH:MM"), "{quiet_error}");
     assert!(
         !dir.path().join("app").join("settings.json").exists(),
         "a refused change writes no settings file"
@@ -126,6 +129,7 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     // Switch to the other marketplace and shop: applied at once, no restart.
     let pid = app.pid()?;
     app.fill("[data-testid=interval-dashboard]", "5").await?;
+    app.fill("[data-testid=quiet-from]", "22:00").await?;
     app.fill("[data-testid=settings-url]", &second.url())
         .await?;
     app.fill("[data-testid=settings-token]", &shop.token)
@@ -203,5 +207,21 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
         },
     )
     .await?;
+
+    // Back to the demo store: the embedded server starts in the app, with its own data.
+    app.click("[data-testid=nav-dashboard]").await?;
+    open_settings(&app).await?;
+    app.click("[data-testid=settings-demo]").await?;
+    assert!(save(&app).await?.starts_with("Saved"));
+    app.wait_text("[data-testid=settings-running]", SETTLE, |text| {
+        text.contains("built-in demo store")
+    })
+    .await?;
+    app.click("[data-testid=nav-dashboard]").await?;
+    app.wait_text("[data-testid=stat-revenue]", SETTLE, |text| {
+        text.contains('€')
+    })
+    .await?;
+    assert_eq!(app.pid()?, pid, "still no restart");
     app.quit().await
 }
