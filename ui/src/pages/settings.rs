@@ -572,3 +572,55 @@ pub fn SettingsPage() -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sellerdash_state::settings::RunningMarketplace;
+
+    use super::*;
+
+    fn view(from_flags: bool) -> SettingsView {
+        SettingsView {
+            settings: Settings::default(),
+            token: None,
+            running: RunningMarketplace {
+                url: "http://127.0.0.1:9".into(),
+                demo: false,
+                from_flags,
+            },
+            notice: None,
+            autostart_supported: true,
+            autostart_note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_form_reads_back_what_was_typed_or_says_what_is_wrong() {
+        let saved = Settings::default();
+        let mut form = Form::of(&view(false));
+        assert!(form.demo, "the saved choice: the demo store");
+        assert_eq!(form.settings(&saved), Ok(saved.clone()));
+        form.intervals.insert("dashboard", " 30 ".into());
+        form.intervals.insert("payouts", "ten".into());
+        form.quiet_from = "7pm".into();
+        let fields: Vec<String> = match form.settings(&saved) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| e.field).collect(),
+        };
+        assert_eq!(fields, ["interval.payouts", "quiet_from"]);
+        form.intervals.insert("payouts", "10".into());
+        form.quiet_from = "19:00".into();
+        let settings = form.settings(&saved).unwrap_or_default();
+        assert_eq!(settings.intervals.dashboard_secs, 30);
+        assert_eq!(settings.quiet_hours.from, "19:00");
+    }
+
+    #[test]
+    fn a_command_line_marketplace_is_shown_as_the_current_one() {
+        let form = Form::of(&view(true));
+        assert!(!form.demo);
+        assert_eq!(form.url, "http://127.0.0.1:9");
+        assert!(!form.marketplace_changed);
+        assert!(form.token.is_empty());
+    }
+}
