@@ -1,26 +1,168 @@
 //! Turns the core's events into what the seller sees outside the page: Tauri events for the
 //! UI, native notifications for new pending orders, and the tray's count.
+//!
+//! Notifications follow the seller's settings: off, no popup at all; during quiet hours no
+//! popup either, but the orders are held and one summary is shown when the quiet hours end
+//! (the tray count updates throughout). After a marketplace switch, late events of the
+//! previous core are dropped, so one shop's data never shows as another's.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use sellerdash_state::settings::QuietHours;
 use sellerdash_state::{CoreEvent, NewPendingOrders, OrderSummary};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::{events, tray};
 
 /// More new orders than this in one poll are announced in one summary notification.
 const MAX_SINGLE_NOTIFICATIONS: usize = 3;
+/// How often the end of quiet hours is checked for.
+const QUIET_CHECK: Duration = Duration::from_secs(20);
 
-/// The core's event sink for this app.
-pub fn sink<R: Runtime>(app: AppHandle<R>) -> impl Fn(CoreEvent) + Send + Sync + 'static {
-    move |event| match event {
-        CoreEvent::QueryUpdated(snapshot) => emit(&app, events::QUERY_UPDATED, &snapshot),
-        CoreEvent::ConnectivityChanged(connectivity) => {
-            tray::set_connectivity(&app, &connectivity);
-            emit(&app, events::CONNECTIVITY_CHANGED, &connectivity);
+/// The seller's notification settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertPrefs {
+    pub notifications: bool,
+    pub quiet_hours: QuietHours,
+}
+
+/// The bridge's managed state: which core's events count, the alert settings and the
+/// orders held during quiet hours.
+pub struct BridgeState {
+    generation: AtomicU64,
+    prefs: Mutex<AlertPrefs>,
+    held: Mutex<Vec<OrderSummary>>,
+}
+
+impl BridgeState {
+    pub fn new(prefs: AlertPrefs) -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            prefs: Mutex::new(prefs),
+            held: Mutex::new(Vec::new()),
         }
-        CoreEvent::PendingTotal { total } => tray::set_pending_total(&app, total),
-        CoreEvent::NewPendingOrders(new) => notify(&app, &new),
     }
+
+    /// A new core takes over: events of earlier cores are dropped from now on. Its number.
+    pub fn next_generation(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// The number of the core whose events count now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// A new core could not start: the previous one's events count again.
+    pub fn restore_generation(&self, generation: u64) {
+        self.generation.store(generation, Ordering::SeqCst);
+    }
+
+    pub fn set_prefs(&self, prefs: AlertPrefs) {
+        if !prefs.notifications {
+            self.held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+        }
+        *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = prefs;
+    }
+
+    fn prefs(&self) -> AlertPrefs {
+        self.prefs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// What to do with new orders now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alert {
+    Show,
+    /// Quiet hours: no popup now, one summary when they end.
+    Hold,
+    /// Notifications are off or paused from the tray.
+    Drop,
+}
+
+fn decide(prefs: &AlertPrefs, paused: bool, now: NaiveTime) -> Alert {
+    if paused || !prefs.notifications {
+        Alert::Drop
+    } else if prefs.quiet_hours.is_quiet(now) {
+        Alert::Hold
+    } else {
+        Alert::Show
+    }
+}
+
+/// The event sink of the core numbered `generation` (see [`BridgeState::next_generation`]).
+pub fn sink<R: Runtime>(
+    app: AppHandle<R>,
+    generation: u64,
+) -> impl Fn(CoreEvent) + Send + Sync + 'static {
+    move |event| {
+        let current = app
+            .try_state::<BridgeState>()
+            .is_none_or(|state| state.generation.load(Ordering::SeqCst) == generation);
+        if !current {
+            return;
+        }
+        match event {
+            CoreEvent::QueryUpdated(snapshot) => emit(&app, events::QUERY_UPDATED, &snapshot),
+            CoreEvent::ConnectivityChanged(connectivity) => {
+                tray::set_connectivity(&app, &connectivity);
+                emit(&app, events::CONNECTIVITY_CHANGED, &connectivity);
+            }
+            CoreEvent::PendingTotal { total } => tray::set_pending_total(&app, total),
+            CoreEvent::NewPendingOrders(new) => notify(&app, &new),
+        }
+    }
+}
+
+/// Shows one summary of the orders held during quiet hours once they are over.
+pub fn watch_quiet_hours<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(QUIET_CHECK).await;
+            let Some(state) = app.try_state::<BridgeState>() else {
+                continue;
+            };
+            let prefs = state.prefs();
+            let now = chrono::Local::now().time();
+            let alert = decide(&prefs, tray::notifications_paused(&app), now);
+            if alert == Alert::Hold {
+                continue;
+            }
+            let held =
+                std::mem::take(&mut *state.held.lock().unwrap_or_else(PoisonError::into_inner));
+            // Paused from the tray or turned off meanwhile: the held orders stay silent.
+            if held.is_empty() || alert == Alert::Drop {
+                continue;
+            }
+            let (title, body) = quiet_summary(&held);
+            show(&app, &title, &body);
+        }
+    });
+}
+
+/// The one notification for the orders that arrived during quiet hours.
+fn quiet_summary(held: &[OrderSummary]) -> (String, String) {
+    let title = match held.len() {
+        1 => "1 new order during quiet hours".to_owned(),
+        n => format!("{n} new orders during quiet hours"),
+    };
+    let shown: Vec<String> = held.iter().take(3).map(order_line).collect();
+    let mut body = shown.join("\n");
+    let more = held.len().saturating_sub(shown.len());
+    if more > 0 {
+        body.push_str(&format!("\nand {more} more"));
+    }
+    (title, escape_markup(&body))
 }
 
 fn emit<R: Runtime, T: serde::Serialize + Clone>(app: &AppHandle<R>, name: &str, payload: &T) {
@@ -32,21 +174,50 @@ fn emit<R: Runtime, T: serde::Serialize + Clone>(app: &AppHandle<R>, name: &str,
 /// One notification per new order, or one summary for orders that arrived while the app
 /// was closed or for a burst of many.
 fn notify<R: Runtime>(app: &AppHandle<R>, new: &NewPendingOrders) {
-    if new.orders.is_empty() || tray::notifications_paused(app) {
+    if new.orders.is_empty() {
         return;
     }
-    let messages = notification_texts(new);
-    for (title, body) in messages {
-        tracing::info!(%title, %body, "notifying");
-        if let Err(error) = app
-            .notification()
-            .builder()
-            .title(&title)
-            .body(&body)
-            .show()
-        {
-            tracing::warn!(%error, "cannot show a notification");
+    let state = app.try_state::<BridgeState>();
+    let prefs = state.as_ref().map_or(
+        AlertPrefs {
+            notifications: true,
+            quiet_hours: QuietHours::default(),
+        },
+        |state| state.prefs(),
+    );
+    match decide(
+        &prefs,
+        tray::notifications_paused(app),
+        chrono::Local::now().time(),
+    ) {
+        Alert::Drop => {
+            tracing::info!(orders = new.orders.len(), "notifications are off; no popup");
         }
+        Alert::Hold => {
+            tracing::info!(
+                orders = new.orders.len(),
+                "quiet hours; held for the summary"
+            );
+            if let Some(state) = state {
+                state
+                    .held
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(new.orders.iter().cloned());
+            }
+        }
+        Alert::Show => {
+            for (title, body) in notification_texts(new) {
+                show(app, &title, &body);
+            }
+        }
+    }
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
+    tracing::info!(%title, %body, "notifying");
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(%error, "cannot show a notification");
     }
 }
 
@@ -162,6 +333,49 @@ mod tests {
         let texts = notification_texts(&batch(vec![order("A1", "Ana")], true));
         assert_eq!(texts.len(), 1);
         assert!(texts[0].1.contains("A1"));
+    }
+
+    fn prefs(notifications: bool, from: &str, to: &str) -> AlertPrefs {
+        AlertPrefs {
+            notifications,
+            quiet_hours: QuietHours {
+                enabled: true,
+                from: from.into(),
+                to: to.into(),
+            },
+        }
+    }
+
+    fn at(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn quiet_hours_across_midnight_hold_popups_and_off_drops_them() {
+        let night = prefs(true, "22:00", "07:00");
+        assert_eq!(decide(&night, false, at(23, 30)), Alert::Hold);
+        assert_eq!(decide(&night, false, at(3, 0)), Alert::Hold);
+        assert_eq!(decide(&night, false, at(7, 0)), Alert::Show);
+        assert_eq!(decide(&night, true, at(12, 0)), Alert::Drop);
+        assert_eq!(
+            decide(&prefs(false, "22:00", "07:00"), false, at(12, 0)),
+            Alert::Drop
+        );
+    }
+
+    #[test]
+    fn the_end_of_quiet_hours_brings_one_summary() {
+        let held: Vec<_> = (0..5)
+            .map(|n| order(&format!("Q{n}"), &format!("Buyer {n}")))
+            .collect();
+        let (title, body) = quiet_summary(&held);
+        assert_eq!(title, "5 new orders during quiet hours");
+        assert!(body.starts_with("Buyer 0, €42.50, 2 items\n"), "{body}");
+        assert!(body.ends_with("\nand 2 more"), "{body}");
+        assert_eq!(
+            quiet_summary(&held[..1]).0,
+            "1 new order during quiet hours"
+        );
     }
 
     #[test]

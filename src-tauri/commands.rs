@@ -2,10 +2,11 @@
 //! `AppError {code, message}`, so the UI never matches on strings.
 
 use sellerdash_api::Order;
+use sellerdash_state::settings::{ConnectionCheck, SaveOutcome, SettingsChange, SettingsView};
 use sellerdash_state::{
     AppError, Connectivity, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
 };
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::Shell;
 
@@ -22,13 +23,13 @@ pub fn snapshot(key: QueryKey, shell: State<'_, Shell>) -> Result<QuerySnapshot,
 /// current state.
 #[tauri::command]
 pub fn observe(key: QueryKey, shell: State<'_, Shell>) -> Result<QuerySnapshot, AppError> {
-    shell.core().observe(&key)
+    shell.observe(&key)
 }
 
 /// A page stops showing a query; unobserved and unpinned, it is dropped after its gc time.
 #[tauri::command]
 pub fn unobserve(key: QueryKey, shell: State<'_, Shell>) {
-    shell.core().unobserve(&key);
+    shell.unobserve(&key);
 }
 
 /// Every query's state, timings and request rates (the Diagnostics page).
@@ -69,4 +70,36 @@ pub async fn cancel_order(
     shell: State<'_, Shell>,
 ) -> Result<Order, AppError> {
     shell.core().cancel(&id, &reason).await
+}
+
+/// The Settings page: the saved settings, where the token is kept (never the token itself),
+/// the running marketplace and any notice about the settings file.
+#[tauri::command]
+pub async fn get_settings(shell: State<'_, Shell>) -> Result<SettingsView, AppError> {
+    Ok(shell.view())
+}
+
+/// Validates, saves and applies the settings without a restart; on bad input nothing is
+/// saved and each field at fault says why.
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    change: SettingsChange,
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+) -> Result<SaveOutcome, AppError> {
+    Ok(match shell.change(&app, change).await {
+        Ok(view) => SaveOutcome::Saved { view },
+        Err(error) => SaveOutcome::Rejected { error },
+    })
+}
+
+/// "Test connection": calls the marketplace with this URL and token (or the saved token)
+/// and says what happened, saving nothing.
+#[tauri::command]
+pub async fn test_connection(
+    url: String,
+    token: Option<String>,
+    shell: State<'_, Shell>,
+) -> Result<ConnectionCheck, AppError> {
+    Ok(shell.test_connection(&url, token.as_deref()).await)
 }

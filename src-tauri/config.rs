@@ -24,6 +24,11 @@ pub struct AppConfig {
     #[arg(long, env = "SELLERDASH_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Where settings.json (and the token file when no keyring answers) live (default: the
+    /// data folder when --data-dir is given, else the OS's app config folder).
+    #[arg(long, env = "SELLERDASH_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+
     /// Start with the window hidden in the tray.
     #[arg(long)]
     pub hidden: bool,
@@ -56,6 +61,15 @@ pub enum ConfigError {
 }
 
 impl AppConfig {
+    /// The marketplace the flags (or their environment variables) choose for this run;
+    /// `None` when they name none (the saved settings decide).
+    pub fn flag_marketplace(&self) -> Result<Option<Marketplace>, ConfigError> {
+        if self.marketplace_url.is_none() && self.token.is_none() {
+            return Ok(None);
+        }
+        self.marketplace().map(Some)
+    }
+
     pub fn marketplace(&self) -> Result<Marketplace, ConfigError> {
         match (&self.marketplace_url, &self.token) {
             (None, None) => Ok(Marketplace::EmbeddedDemo),
@@ -110,6 +124,7 @@ mod tests {
             marketplace_url: url.map(Into::into),
             token: token.map(Into::into),
             data_dir: None,
+            config_dir: None,
             hidden: false,
         }
     }
@@ -120,6 +135,16 @@ mod tests {
             config(None, None).marketplace(),
             Ok(Marketplace::EmbeddedDemo)
         );
+    }
+
+    #[test]
+    fn without_flags_the_saved_settings_decide() {
+        assert_eq!(config(None, None).flag_marketplace(), Ok(None));
+        assert!(matches!(
+            config(Some("http://a"), Some("t")).flag_marketplace(),
+            Ok(Some(Marketplace::Remote { .. }))
+        ));
+        assert!(config(Some("http://a"), None).flag_marketplace().is_err());
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! commands to the UI, and owns the window's lifecycle: focus refetches, closing hides to
 //! the tray, quitting is explicit.
 
+mod autostart;
 mod bridge;
 mod commands;
 mod config;
 mod embedded;
 mod export;
+mod prefs;
+mod secret;
 mod shell;
 mod tray;
 mod window;
@@ -48,7 +51,7 @@ pub fn main() {
         eprintln!("sellerdash: {message}");
         std::process::exit(2);
     }
-    let marketplace = match config.marketplace() {
+    let marketplace = match config.flag_marketplace() {
         Ok(marketplace) => marketplace,
         Err(error) => {
             eprintln!("sellerdash: {error}");
@@ -93,11 +96,12 @@ fn check_display() -> Result<(), &'static str> {
 }
 
 /// Adds Sellerdash's plugins, commands, window handling and start-up to a Tauri builder
-/// (generic over the runtime so tests can build it too).
+/// (generic over the runtime so tests can build it too). `marketplace` is the one the flags
+/// chose, if any; without it the saved settings decide.
 pub fn run_app<R: Runtime>(
     builder: Builder<R>,
     config: AppConfig,
-    marketplace: Marketplace,
+    marketplace: Option<Marketplace>,
 ) -> Builder<R> {
     builder
         .plugin(tauri_plugin_notification::init())
@@ -112,6 +116,9 @@ pub fn run_app<R: Runtime>(
             commands::cancel_order,
             export::export_sales_csv,
             export::export_payouts_csv,
+            commands::get_settings,
+            commands::save_settings,
+            commands::test_connection,
         ])
         .on_window_event(window::on_window_event)
         .setup(move |app| {

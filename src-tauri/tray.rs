@@ -139,6 +139,12 @@ pub fn notifications_paused<R: Runtime>(app: &AppHandle<R>) -> bool {
         .is_some_and(|state| state.paused.load(Ordering::Relaxed))
 }
 
+/// Forgets the pending count and connection note (another marketplace takes over; its
+/// own count follows).
+pub fn reset<R: Runtime>(app: &AppHandle<R>) {
+    update(app, |view| *view = PendingView::default());
+}
+
 /// The server's count of orders waiting for confirmation.
 pub fn set_pending_total<R: Runtime>(app: &AppHandle<R>, total: u64) {
     update(app, |view| view.total = Some(total));

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use crate::components::Header;
 use crate::pages::{
     DashboardPage, DiagnosticsPage, OrderDetailsPage, PayoutsPage, PendingPage, SalesPage,
+    SettingsPage,
 };
 use crate::state::{Action, AppContext, AppState, NavigateRequest, Page};
 use crate::{shell, tauri};
@@ -35,6 +36,7 @@ pub fn App() -> Html {
         Page::Order(id) => html! { <OrderDetailsPage key={id.clone()} id={id.clone()} /> },
         Page::Payouts => html! { <PayoutsPage /> },
         Page::Diagnostics => html! { <DiagnosticsPage /> },
+        Page::Settings => html! { <SettingsPage /> },
     };
     html! {
         <ContextProvider<AppContext> context={state.clone()}>

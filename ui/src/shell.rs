@@ -106,3 +106,34 @@ pub async fn export_payouts_csv(
 ) -> Result<SavedExport, AppError> {
     tauri::invoke("export_payouts_csv", &PayoutsExportArgs { month, year }).await
 }
+
+#[derive(Serialize)]
+struct ChangeArgs<'a> {
+    change: &'a sellerdash_state::settings::SettingsChange,
+}
+
+#[derive(Serialize)]
+struct TestArgs<'a> {
+    url: &'a str,
+    token: Option<&'a str>,
+}
+
+/// The Settings page's view (never the token itself).
+pub async fn settings() -> Result<sellerdash_state::settings::SettingsView, AppError> {
+    tauri::invoke("get_settings", &NoArgs {}).await
+}
+
+/// Saves and applies a settings change, or says which fields are wrong.
+pub async fn save_settings(
+    change: &sellerdash_state::settings::SettingsChange,
+) -> Result<sellerdash_state::settings::SaveOutcome, AppError> {
+    tauri::invoke("save_settings", &ChangeArgs { change }).await
+}
+
+/// Calls the marketplace with this URL and token (`None`: the saved token), saving nothing.
+pub async fn test_connection(
+    url: &str,
+    token: Option<&str>,
+) -> Result<sellerdash_state::settings::ConnectionCheck, AppError> {
+    tauri::invoke("test_connection", &TestArgs { url, token }).await
+}

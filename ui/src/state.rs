@@ -21,6 +21,7 @@ pub enum Page {
     Order(String),
     Payouts,
     Diagnostics,
+    Settings,
 }
 
 impl Page {

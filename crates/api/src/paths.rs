@@ -7,6 +7,8 @@ pub const DASHBOARD: &str = "/api/v1/seller/dashboard";
 pub const ORDERS: &str = "/api/v1/seller/orders";
 /// `GET` → `OrderPage` of the pending orders (`?page=&per_page=`).
 pub const PENDING_ORDERS: &str = "/api/v1/seller/orders/pending";
+/// `GET` → `SellerAccount`: the token's own seller (its shop name, for "connected as").
+pub const ACCOUNT: &str = "/api/v1/seller/account";
 /// `GET` → `PayoutStats`.
 pub const PAYOUT_STATS: &str = "/api/v1/seller/payouts/stats";
 /// `GET` → `PayoutHistory` (`?month=&year=`).

@@ -235,6 +235,20 @@ impl CoreHandle {
         self.engine.set_visible(visible);
     }
 
+    /// New policies while the core runs (the seller changed the polling settings): every
+    /// running query polls on its new interval from now on, later ones start on it.
+    pub fn set_policies(&self, policies: Policies) {
+        *self
+            .shared
+            .policies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = policies;
+        let told = self
+            .engine
+            .set_policies(Arc::new(move |key: &QueryKey| policies.policy(key)));
+        tracing::info!(queries = told, "new polling policies");
+    }
+
     pub fn window_visible(&self) -> bool {
         self.shared.window_visible()
     }
@@ -268,11 +282,15 @@ impl CoreHandle {
         order_id: &str,
         action: impl Future<Output = Result<Order, SourceError>>,
     ) -> Result<Order, AppError> {
-        let order = tokio::time::timeout(self.shared.policies.action_timeout, action)
+        let limit = self
+            .shared
+            .policies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .action_timeout;
+        let order = tokio::time::timeout(limit, action)
             .await
-            .unwrap_or(Err(SourceError::timeout_after(
-                self.shared.policies.action_timeout,
-            )))?;
+            .unwrap_or(Err(SourceError::timeout_after(limit)))?;
         // Requests that start from here on see the change; earlier ones are discarded.
         let (pending, dashboard, detail) = (
             QueryKey::pending_orders(),

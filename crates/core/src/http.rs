@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode, Url};
 use sellerdash_api::{
     ApiError, CancelOrder, DashboardQuery, DashboardStats, IDEMPOTENCY_KEY_HEADER, Order,
-    OrderPage, OrderQuery, PayoutHistory, PayoutHistoryQuery, PayoutStats, paths,
+    OrderPage, OrderQuery, PayoutHistory, PayoutHistoryQuery, PayoutStats, SellerAccount, paths,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -88,6 +88,11 @@ impl HttpSource {
             token: token.to_owned(),
             options,
         })
+    }
+
+    /// The token's own seller account (its shop name), for the connection test.
+    pub async fn account(&self) -> SourceResult<SellerAccount> {
+        self.get(paths::ACCOUNT, &()).await
     }
 
     fn url(&self, path: &str) -> Url {

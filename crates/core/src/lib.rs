@@ -10,6 +10,7 @@
 //! engine's persistence hook; the notifier detects new pending orders; [`export`] writes the CSV exports.
 
 mod cache;
+mod check;
 pub mod export;
 mod handle;
 mod http;
@@ -21,6 +22,7 @@ mod source;
 mod store;
 
 pub use cache::{CACHE_FILE, SqliteStore, account_scope};
+pub use check::{CHECK_TIMEOUT, check_connection};
 pub use export::CsvExport;
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sellerdash_query::{FocusRefetch, Policy, RefetchInterval, RetryDelay};
 use sellerdash_state::QueryKey;
+use sellerdash_state::settings::Intervals;
 
 use crate::queries::{SalesActivity, SellerQuery};
 
@@ -101,6 +102,23 @@ impl QueryPolicy {
         }
     }
 
+    /// This policy polling every `interval`; the stale time keeps its ratio to the interval,
+    /// so data polled less often than the design's is not flagged stale between polls.
+    pub fn every(&self, interval: Duration) -> Self {
+        let stale_time = if interval == self.refetch_interval || self.refetch_interval.is_zero() {
+            self.stale_time
+        } else {
+            let nanos =
+                self.stale_time.as_nanos() * interval.as_nanos() / self.refetch_interval.as_nanos();
+            Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+        };
+        Self {
+            refetch_interval: interval,
+            stale_time,
+            ..*self
+        }
+    }
+
     /// The engine's policy polling at `interval`.
     fn engine(&self, refetch_interval: RefetchInterval) -> Policy {
         Policy {
@@ -137,6 +155,19 @@ pub struct SalesIntervals {
 }
 
 impl SalesIntervals {
+    /// Every interval times `percent` / 100 (100: unchanged; 0 leaves them as they are).
+    pub fn times_percent(&self, percent: u32) -> Self {
+        if percent == 0 {
+            return *self;
+        }
+        let scale = |d: Duration| d.saturating_mul(percent) / 100;
+        Self {
+            moving: scale(self.moving),
+            waiting: scale(self.waiting),
+            settled: scale(self.settled),
+        }
+    }
+
     pub fn for_activity(&self, activity: SalesActivity) -> Duration {
         match activity {
             SalesActivity::Moving => self.moving,
@@ -221,6 +252,38 @@ impl Policies {
         Some(entry.engine(interval))
     }
 
+    /// These policies polling at the seller's chosen intervals (the Settings page); the
+    /// sales lists' adaptive intervals times the chosen factor.
+    pub fn with_intervals(&self, intervals: &Intervals) -> Self {
+        let secs = Duration::from_secs;
+        Self {
+            dashboard: self.dashboard.every(secs(intervals.dashboard_secs)),
+            pending_orders: self.pending_orders.every(secs(intervals.pending_secs)),
+            order_detail: self.order_detail.every(secs(intervals.order_secs)),
+            payout_stats: self.payout_stats.every(secs(intervals.payouts_secs)),
+            payout_history: self.payout_history.every(secs(intervals.history_secs)),
+            sales_intervals: self
+                .sales_intervals
+                .times_percent(intervals.sales_factor_percent),
+            ..*self
+        }
+    }
+
+    /// These policies with background polling on or off. Off, every page's queries pause
+    /// while the window is hidden, except pending orders: that check drives the new-order
+    /// alerts and the tray count, which a hidden window is for.
+    pub fn with_background(&self, background: bool) -> Self {
+        let set = |p: QueryPolicy| QueryPolicy { background, ..p };
+        Self {
+            dashboard: set(self.dashboard),
+            sales: set(self.sales),
+            order_detail: set(self.order_detail),
+            payout_stats: set(self.payout_stats),
+            payout_history: set(self.payout_history),
+            ..*self
+        }
+    }
+
     /// Every duration multiplied by `factor`: `Policies::default().scaled(0.01)` polls the
     /// dashboard every 50 ms.
     pub fn scaled(&self, factor: f64) -> Self {
@@ -276,6 +339,48 @@ mod tests {
                 .retries,
             2
         );
+    }
+
+    #[test]
+    fn a_longer_interval_keeps_data_fresh_until_the_next_poll() {
+        let p = Policies::default();
+        let slow = p.dashboard.every(Duration::from_secs(60));
+        assert_eq!(slow.refetch_interval, Duration::from_secs(60));
+        assert_eq!(slow.stale_time, Duration::from_secs(60));
+        let fast = p.dashboard.every(Duration::from_secs(2));
+        assert_eq!(fast.stale_time, Duration::from_secs(2));
+        let pending = p.pending_orders.every(Duration::from_secs(50));
+        assert_eq!(pending.stale_time, Duration::from_secs(30));
+        let doubled = p.sales_intervals.times_percent(200);
+        assert_eq!(doubled.settled, Duration::from_secs(120));
+        assert_eq!(
+            p.sales_intervals.times_percent(50).moving,
+            Duration::from_millis(2_500)
+        );
+        assert_eq!(p.sales_intervals.times_percent(0), p.sales_intervals);
+    }
+
+    #[test]
+    fn the_default_settings_are_the_design() {
+        let p = Policies::default();
+        assert_eq!(p.with_intervals(&Intervals::default()), p);
+        let chosen = Intervals {
+            dashboard_secs: 30,
+            sales_factor_percent: 200,
+            ..Intervals::default()
+        };
+        let q = p.with_intervals(&chosen);
+        assert_eq!(q.dashboard.refetch_interval, Duration::from_secs(30));
+        assert_eq!(q.sales_intervals.moving, Duration::from_secs(10));
+        assert_eq!(q.pending_orders, p.pending_orders);
+    }
+
+    #[test]
+    fn background_off_spares_the_pending_orders_check() {
+        let p = Policies::default().with_background(false);
+        assert!(!p.dashboard.background && !p.sales.background && !p.payout_history.background);
+        assert!(p.pending_orders.background);
+        assert_eq!(p.with_background(true), Policies::default());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub type EventSink = Arc<dyn Fn(CoreEvent) + Send + Sync>;
 pub(crate) struct Shared {
     pub source: Arc<dyn Source>,
     pub store: Arc<dyn Store>,
-    pub policies: Policies,
+    pub policies: Mutex<Policies>,
     sink: EventSink,
     pending_total: Mutex<Option<u64>>,
     notifier: tokio::sync::Mutex<Notifier>,
@@ -42,7 +42,7 @@ impl Shared {
         Self {
             source,
             store,
-            policies,
+            policies: Mutex::new(policies),
             sink,
             pending_total: Mutex::new(None),
             notifier: tokio::sync::Mutex::new(notifier),

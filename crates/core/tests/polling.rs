@@ -350,3 +350,31 @@ async fn a_refused_token_is_unauthorized_not_live_and_polls_without_backoff() {
     );
     core.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn new_intervals_apply_while_running_and_reset_restores_the_design() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    let (core, _events) = start(&source, Policies::default()).await;
+    until(t0, 11.0).await;
+    let defaults = Policies::default();
+    let mut slower = defaults;
+    slower.dashboard = defaults.dashboard.every(Duration::from_secs(20));
+    core.set_policies(slower);
+    until(t0, 12.0).await;
+    let dashboard = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(dashboard.refetch_interval_ms, Some(20_000));
+    until(t0, 51.0).await;
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 10.0, 30.0, 50.0]);
+    // Pending orders kept the design's 5 s throughout.
+    assert_eq!(source.calls(Call::Pending).len(), 11);
+    core.set_policies(Policies::default());
+    until(t0, 66.0).await;
+    assert_eq!(
+        source.calls(Call::Dashboard),
+        [0.0, 5.0, 10.0, 30.0, 50.0, 55.0, 60.0, 65.0]
+    );
+    let dashboard = core.snapshot(&QueryKey::dashboard()).unwrap();
+    assert_eq!(dashboard.refetch_interval_ms, Some(5_000));
+    core.shutdown().await;
+}

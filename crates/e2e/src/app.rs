@@ -421,3 +421,28 @@ impl App {
         Ok(texts)
     }
 }
+
+/// Form input, as a seller types.
+impl App {
+    /// Empties the input at `css` and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let element = self.wait_for(css, Duration::from_secs(10)).await?;
+        element.clear().await?;
+        if !text.is_empty() {
+            element.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
+    /// The current value of the input at `css`.
+    pub async fn value(&self, css: &str) -> anyhow::Result<String> {
+        let element = self.wait_for(css, Duration::from_secs(10)).await?;
+        Ok(element.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Whether the checkbox or radio button at `css` is checked.
+    pub async fn checked(&self, css: &str) -> anyhow::Result<bool> {
+        let element = self.wait_for(css, Duration::from_secs(10)).await?;
+        Ok(element.prop("checked").await?.as_deref() == Some("true"))
+    }
+}

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use sellerdash_api::{
-    AdminAction, CreateOrder, CreateOrderItem, DashboardStats, Order, OrderPage, PayoutStats,
-    Period, TransitionOrder, paths,
+    AdminAction, CreateOrder, CreateOrderItem, CreateProduct, CreateSeller, CreatedSeller,
+    Currency, DashboardStats, Order, OrderPage, PayoutStats, Period, ProductInfo, SellerAccount,
+    TransitionOrder, paths,
 };
 use sellerdash_server::{Server, ServerConfig};
 
@@ -121,6 +122,83 @@ impl Marketplace {
             .await
     }
 
+    /// The demo seller's account (its shop name).
+    pub async fn account(&self) -> anyhow::Result<SellerAccount> {
+        self.seller_get(paths::ACCOUNT).await
+    }
+
+    /// A new seller with one product priced `price_minor`, through the admin API: another
+    /// shop on this marketplace, with its own token.
+    pub async fn create_shop(
+        &self,
+        name: &str,
+        currency: Currency,
+        price_minor: i64,
+    ) -> anyhow::Result<(CreatedSeller, ProductInfo)> {
+        let seller: CreatedSeller = self
+            .admin_post(
+                paths::ADMIN_SELLERS,
+                &CreateSeller {
+                    name: name.to_owned(),
+                    currency,
+                    payout_schedule: None,
+                    time_zone: None,
+                },
+            )
+            .await?;
+        let product: ProductInfo = self
+            .admin_post(
+                &paths::admin_seller_products(&seller.id),
+                &CreateProduct {
+                    sku: "SKU-1".to_owned(),
+                    name: "Tea set".to_owned(),
+                    price_minor,
+                },
+            )
+            .await?;
+        Ok((seller, product))
+    }
+
+    /// A new pending order of `quantity` × `product_id` for any seller of this marketplace.
+    pub async fn create_order_for(
+        &self,
+        seller_id: &str,
+        product_id: &str,
+        quantity: u32,
+    ) -> anyhow::Result<Order> {
+        let body = CreateOrder {
+            seller_id: seller_id.to_owned(),
+            items: vec![CreateOrderItem {
+                product_id: product_id.to_owned(),
+                quantity,
+            }],
+            customer: None,
+            payment_method: None,
+        };
+        self.admin_post(paths::ADMIN_ORDERS, &body).await
+    }
+
+    /// The dashboard and pending orders as the seller with `token` sees them.
+    pub async fn seen_by(&self, token: &str) -> anyhow::Result<(DashboardStats, OrderPage)> {
+        let get = |path: &'static str| {
+            self.http
+                .get(format!("{}{path}", self.url()))
+                .bearer_auth(token)
+                .send()
+        };
+        let dashboard = get(paths::DASHBOARD)
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let pending = get(paths::PENDING_ORDERS)
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok((dashboard, pending))
+    }
+
     pub async fn payout_stats(&self) -> anyhow::Result<PayoutStats> {
         self.seller_get(paths::PAYOUT_STATS).await
     }
@@ -188,7 +266,7 @@ impl Marketplace {
     }
 
     /// A new pending order of one product for a buyer called `name`.
-    pub async fn create_order_for(&self, name: &str) -> anyhow::Result<Order> {
+    pub async fn create_order_named(&self, name: &str) -> anyhow::Result<Order> {
         let product_id = sellerdash_server::demo::product_id(&self.seller_id, 0);
         let body = CreateOrder {
             seller_id: self.seller_id.clone(),

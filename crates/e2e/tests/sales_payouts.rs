@@ -93,8 +93,10 @@ async fn sales_pages_search_live_updates_and_export() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let exports = dir.path().join("Downloads");
     let marketplace = Marketplace::start(dir.path()).await?;
-    let first_match = marketplace.create_order_for("Wilhelmina Zebrowski").await?;
-    let second_match = marketplace.create_order_for("wilhelmina Quist").await?;
+    let first_match = marketplace
+        .create_order_named("Wilhelmina Zebrowski")
+        .await?;
+    let second_match = marketplace.create_order_named("wilhelmina Quist").await?;
     let app = App::launch_with_env(
         &marketplace.url(),
         marketplace.seller_token(),

@@ -51,7 +51,7 @@ impl QueryEngine {
     /// Keys without a policy are skipped. Nothing is fetched until a key is observed.
     pub fn restore(&self, cached: Vec<CachedQuery>) {
         for entry in cached {
-            let Some(policy) = (self.registry.policies)(&entry.key) else {
+            let Some(policy) = self.registry.policy(&entry.key) else {
                 continue;
             };
             let stale_after_ms = millis(policy.stale_time);
@@ -109,7 +109,10 @@ impl QueryEngine {
         key: &QueryKey,
         change: impl FnOnce(&mut Entry),
     ) -> Result<QuerySnapshot, UnknownKey> {
-        let policy = (self.registry.policies)(key).ok_or_else(|| UnknownKey(key.clone()))?;
+        let policy = self
+            .registry
+            .policy(key)
+            .ok_or_else(|| UnknownKey(key.clone()))?;
         let mut entries = lock(&self.registry.entries);
         let entry = entries.entry(key.clone()).or_insert_with(|| {
             Entry::new(QuerySnapshot::empty(key.clone(), millis(policy.stale_time)))
@@ -192,6 +195,14 @@ impl QueryEngine {
     /// The window gained focus: active queries refetch as their focus policy says.
     pub fn focus(&self) {
         self.registry.broadcast(&Command::Focus);
+    }
+
+    /// Replaces the policy table while the engine runs (new settings): every running query
+    /// polls on its new policy from now on, its next request due its new interval after the
+    /// last one started (or at once when that is already past), and queries that start
+    /// later take theirs from `policies`. How many running queries were told.
+    pub fn set_policies(&self, policies: PolicyFn) -> usize {
+        self.registry.set_policies(policies)
     }
 
     /// The window was shown or hidden; queries without background refetch pause while it

@@ -34,6 +34,8 @@ pub(crate) enum Command {
     Active(bool),
     /// The window was shown or hidden.
     Visible(bool),
+    /// The key's policy changed (new settings): poll on the new one from now on.
+    Policy(Box<Policy>),
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -123,7 +125,7 @@ pub(crate) struct Registry {
     pub fetcher: Arc<dyn Fetcher>,
     pub persist: Arc<dyn Persist>,
     pub listener: Arc<dyn Listener>,
-    pub policies: PolicyFn,
+    policies: Mutex<PolicyFn>,
     pub entries: Mutex<BTreeMap<QueryKey, Entry>>,
     connectivity: Mutex<Tracker>,
     visible: AtomicBool,
@@ -140,11 +142,32 @@ impl Registry {
             fetcher,
             persist,
             listener,
-            policies,
+            policies: Mutex::new(policies),
             entries: Mutex::new(BTreeMap::new()),
             connectivity: Mutex::new(Tracker::new()),
             visible: AtomicBool::new(true),
         }
+    }
+
+    /// The policy `key` runs on now; `None` for a key the engine must not run.
+    pub fn policy(&self, key: &QueryKey) -> Option<Policy> {
+        let policies = Arc::clone(&lock(&self.policies));
+        policies(key)
+    }
+
+    /// Replaces the policy table and tells every running query its new policy; how many
+    /// were told.
+    pub fn set_policies(&self, policies: PolicyFn) -> usize {
+        *lock(&self.policies) = Arc::clone(&policies);
+        lock(&self.entries)
+            .iter()
+            .filter_map(|(key, entry)| Some((policies(key)?, entry.commands.as_ref()?)))
+            .filter(|(policy, sender)| {
+                sender
+                    .send(Command::Policy(Box::new(policy.clone())))
+                    .is_ok()
+            })
+            .count()
     }
 
     pub fn snapshot(&self, key: &QueryKey) -> Option<QuerySnapshot> {

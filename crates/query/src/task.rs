@@ -143,6 +143,7 @@ impl QueryTask {
             Command::Active(true) => self.activate(),
             Command::Active(false) => self.deactivate(),
             Command::Visible(visible) => self.visible = visible,
+            Command::Policy(policy) => self.repolicy(*policy),
             Command::Invalidate => {
                 self.generation += 1;
                 self.attempt = 0;
@@ -168,6 +169,35 @@ impl QueryTask {
                 }
             }
         }
+    }
+
+    /// Runs on `policy` from now on: the interval the current data chooses under it, the
+    /// next tick that interval after the last request started (not before now). A retry
+    /// cycle or a request in flight goes on as it is and schedules with the new policy.
+    fn repolicy(&mut self, policy: Policy) {
+        self.policy = policy;
+        let data = self.registry.snapshot(&self.key).and_then(|s| s.data);
+        self.interval = self.policy.refetch_interval.for_data(data.as_ref());
+        let waiting = self.active && self.flight.is_none() && self.attempt == 0;
+        if waiting && self.last_start.is_some() {
+            let now = Instant::now();
+            self.poll_at = match (self.last_start, self.interval) {
+                (Some(start), Some(interval)) => Some((start + interval).max(now)),
+                _ => None,
+            };
+        }
+        let next = self
+            .poll_at
+            .filter(|_| self.active && self.flight.is_none())
+            .map(wall);
+        let (interval_ms, stale_ms) = (self.interval.map(millis), millis(self.policy.stale_time));
+        self.registry.update(&self.key, |s| {
+            s.refetch_interval_ms = interval_ms;
+            s.stale_after_ms = stale_ms;
+            if s.next_fetch_at.is_some() || next.is_some() {
+                s.next_fetch_at = next;
+            }
+        });
     }
 
     fn is_stale(&self) -> bool {

@@ -210,3 +210,37 @@ async fn a_custom_retry_delay_sets_the_retry_times() {
         Connectivity::Offline { .. }
     ));
 }
+
+#[tokio::test(start_paused = true)]
+async fn new_policies_take_effect_on_running_and_later_queries() {
+    let t0 = Instant::now();
+    let fetcher = Counting::new(Duration::ZERO);
+    let (engine, _) = engine(&fetcher, every(5));
+    engine.observe(&key("a")).unwrap();
+    until(t0, 11.0).await;
+    assert_eq!(fetcher.calls("a"), [0.0, 5.0, 10.0]);
+    // 20 s from now on: the next request is 20 s after the last one started.
+    let slow = every(20);
+    assert_eq!(
+        engine.set_policies(Arc::new(move |_: &QueryKey| Some(slow.clone()))),
+        1
+    );
+    until(t0, 12.0).await;
+    assert_eq!(
+        engine.snapshot(&key("a")).unwrap().refetch_interval_ms,
+        Some(20_000)
+    );
+    until(t0, 51.0).await;
+    assert_eq!(fetcher.calls("a"), [0.0, 5.0, 10.0, 30.0, 50.0]);
+    // A query that starts later runs on the new table too.
+    engine.observe(&key("b")).unwrap();
+    until(t0, 72.0).await;
+    assert_eq!(fetcher.calls("b"), [51.0, 71.0]);
+    // Back to 5 s: the last request started at 70 s, so the next is due at once (75 s).
+    engine.set_policies(Arc::new(|_: &QueryKey| Some(every(5))));
+    until(t0, 86.0).await;
+    assert_eq!(
+        fetcher.calls("a"),
+        [0.0, 5.0, 10.0, 30.0, 50.0, 70.0, 75.0, 80.0, 85.0]
+    );
+}

@@ -63,7 +63,7 @@ pub fn document() -> Value {
     let schemas: serde_json::Map<String, Value> = [
         "DashboardStats", "OrderPage", "Order", "CancelOrder", "PayoutStats", "PayoutHistory",
         "CreateOrder", "TransitionOrder", "RecordVisits", "RunPayouts", "RunPayoutsResult",
-        "CreateSeller", "CreatedSeller", "SellerList", "CreateProduct", "ProductInfo",
+        "CreateSeller", "CreatedSeller", "SellerList", "SellerAccount", "CreateProduct", "ProductInfo",
     ]
     .into_iter()
     .map(|name| (name.to_owned(), json!({"type": "object", "description": format!("sellerdash_api::{name}")})))
@@ -94,6 +94,7 @@ pub fn document() -> Value {
                 "responses": ok("200", Some("Order"), &write)}},
             format!("{order}/cancel"): {"post": {"security": seller, "parameters": [id_param(), key_param()],
                 "requestBody": body("CancelOrder"), "responses": ok("200", Some("Order"), &write)}},
+            paths::ACCOUNT: {"get": {"security": seller, "responses": ok("200", Some("SellerAccount"), &read)}},
             paths::PAYOUT_STATS: {"get": {"security": seller, "responses": ok("200", Some("PayoutStats"), &read)}},
             paths::PAYOUT_HISTORY: {"get": {"security": seller,
                 "parameters": [query("month", "integer", "1 to 12"), query("year", "integer", "Calendar year")],

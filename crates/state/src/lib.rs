@@ -4,6 +4,8 @@
 //!
 //! Serde and chrono only, so the UI can use it from wasm32.
 
+pub mod settings;
+
 use std::fmt;
 
 use chrono::{DateTime, Utc};

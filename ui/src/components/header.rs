@@ -14,12 +14,13 @@ use crate::hooks::{
 };
 use crate::state::{Action, Page};
 
-/// Alt+digit → page. Alt+5 is kept for Settings.
-pub const PAGE_SHORTCUTS: [(char, Page); 5] = [
+/// Alt+digit → page.
+pub const PAGE_SHORTCUTS: [(char, Page); 6] = [
     ('1', Page::Dashboard),
     ('2', Page::Sales),
     ('3', Page::Pending),
     ('4', Page::Payouts),
+    ('5', Page::Settings),
     ('6', Page::Diagnostics),
 ];
 
@@ -53,11 +54,12 @@ fn shortcut_of(page: &Page) -> Option<String> {
 }
 
 /// Every shortcut, as the help lists them.
-const HELP: [(&str, &str); 9] = [
+const HELP: [(&str, &str); 10] = [
     ("Alt+1", "Dashboard"),
     ("Alt+2", "Sales"),
     ("Alt+3", "Pending orders"),
     ("Alt+4", "Payouts"),
+    ("Alt+5", "Settings"),
     ("Alt+6", "Diagnostics"),
     ("R, F5 or Ctrl+R", "Refresh the page's data"),
     ("Tab / Shift+Tab", "Move between buttons and rows"),
@@ -169,6 +171,14 @@ pub fn Header() -> Html {
                     aria-current={aria_current(&Page::Diagnostics)}
                     onclick={go(Page::Diagnostics)}>
                     {"Diagnostics"}
+                </button>
+                <button type="button" data-testid="nav-settings"
+                    class={classes!(tab_class(&Page::Settings), "tab-small")}
+                    title={tab_title(&Page::Settings, "Settings")}
+                    aria-keyshortcuts={shortcut_of(&Page::Settings)}
+                    aria-current={aria_current(&Page::Settings)}
+                    onclick={go(Page::Settings)}>
+                    {"Settings"}
                 </button>
             </nav>
             <ThemeControl theme={theme} on_choose={choose_theme} />

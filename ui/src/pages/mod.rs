@@ -6,6 +6,7 @@ mod order;
 mod payouts;
 mod pending;
 mod sales;
+mod settings;
 
 pub use dashboard::DashboardPage;
 pub use diagnostics::DiagnosticsPage;
@@ -13,3 +14,4 @@ pub use order::OrderDetailsPage;
 pub use payouts::PayoutsPage;
 pub use pending::PendingPage;
 pub use sales::SalesPage;
+pub use settings::SettingsPage;

@@ -61,6 +61,7 @@ pub fn app_with_timeout(state: AppState, deadline: Duration) -> Router {
         .route(paths::HEALTH, get(health))
         .route(openapi::OPENAPI_PATH, get(openapi_document))
         .route(paths::DASHBOARD, get(seller::dashboard))
+        .route(paths::ACCOUNT, get(seller::account))
         .route(paths::ORDERS, get(seller::orders))
         .route(paths::PENDING_ORDERS, get(seller::pending_orders))
         .route(&order, get(seller::order))

@@ -5,7 +5,7 @@ use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
 use sellerdash_api::{
     CancelOrder, DashboardQuery, DashboardStats, Order, OrderPage, OrderQuery, OrderStatus,
-    PayoutHistory, PayoutHistoryQuery, PayoutStats,
+    PayoutHistory, PayoutHistoryQuery, PayoutStats, SellerAccount,
 };
 
 use crate::auth::SellerAuth;
@@ -30,6 +30,11 @@ pub async fn dashboard(
             .dashboard(&seller, query.period, store::now())
             .await?,
     ))
+}
+
+/// The token's own seller account (never its token).
+pub async fn account(SellerAuth(seller): SellerAuth) -> Reply<SellerAccount> {
+    Ok(Json(crate::accounts::account(seller)))
 }
 
 /// Checks paging and turns the query string into a filter.

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod account;
 mod cli;
 mod common;
 mod dashboard;
