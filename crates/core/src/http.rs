@@ -141,11 +141,22 @@ async fn send<T: DeserializeOwned>(
         .await
         .map_err(|e| transport_error(e, options))?;
     let status = response.status();
+    // A 409 with `Retry-After` is "the same idempotency key is still being handled": the
+    // request itself is fine and is sent again later, unlike a conflict with the order.
+    let come_back = response
+        .headers()
+        .contains_key(reqwest::header::RETRY_AFTER);
     let body = read_body(response, options).await?;
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| SourceError::Decode(e.to_string()));
     }
-    Err(status_error(status, &body))
+    match status_error(status, &body) {
+        SourceError::Conflict(message) if come_back => Err(SourceError::Server {
+            status: status.as_u16(),
+            message,
+        }),
+        error => Err(error),
+    }
 }
 
 async fn read_body(response: Response, options: &HttpOptions) -> SourceResult<Vec<u8>> {
