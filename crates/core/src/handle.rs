@@ -191,6 +191,8 @@ impl Core {
             shared: Arc::clone(&shared),
             engine: Arc::downgrade(&engine),
         });
+        // The pages ask for the outbox as soon as the core is up: list it before returning.
+        outbox.report(host.as_ref()).await;
         let stop = CancellationToken::new();
         let worker = tokio::spawn(Arc::clone(&outbox).run(
             Arc::clone(&host) as Arc<dyn OutboxHost>,

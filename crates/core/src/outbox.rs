@@ -158,7 +158,8 @@ impl SqliteOutbox {
 
     async fn dismiss_row(&self, seq: i64) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE outbox SET dismissed = 1 WHERE seq = ? AND scope = ? AND state = 'rejected'",
+            "UPDATE outbox SET dismissed = 1
+             WHERE seq = ? AND scope = ? AND state = 'rejected' AND dismissed = 0",
         )
         .bind(seq)
         .bind(&self.scope)
@@ -326,7 +327,9 @@ impl OutboxStore for MemoryOutbox {
         let found = self.with(|m| {
             m.rows
                 .iter_mut()
-                .find(|(a, _)| a.entry.seq == seq && a.entry.state == OutboxState::Rejected)
+                .find(|(a, dismissed)| {
+                    a.entry.seq == seq && a.entry.state == OutboxState::Rejected && !*dismissed
+                })
                 .map(|(_, dismissed)| *dismissed = true)
                 .is_some()
         });
@@ -425,9 +428,17 @@ impl Outbox {
         };
         self.report(host).await;
         self.wake();
-        Ok(receiver
+        let first = receiver
             .await
-            .unwrap_or(FirstTry::Deferred(stored.entry)))
+            .unwrap_or(FirstTry::Deferred(stored.entry.clone()));
+        if matches!(first, FirstTry::Rejected(_)) {
+            // Refused at once: the caller shows why; nothing to list for later.
+            if let Err(error) = self.store.dismiss(stored.entry.seq).await {
+                tracing::warn!(%error, "cannot dismiss a rejection the seller was shown");
+            }
+            self.report(host).await;
+        }
+        Ok(first)
     }
 
     /// The seller read a rejection.
