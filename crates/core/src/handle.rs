@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use sellerdash_api::{Order, OrderPage, OrderStatus, PayoutHistoryQuery};
 use sellerdash_query::{Listener, PolicyFn, QueryEngine};
+use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry};
 use sellerdash_state::{
     AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
 };
-use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -194,10 +194,9 @@ impl Core {
         // The pages ask for the outbox as soon as the core is up: list it before returning.
         outbox.report(host.as_ref()).await;
         let stop = CancellationToken::new();
-        let worker = tokio::spawn(Arc::clone(&outbox).run(
-            Arc::clone(&host) as Arc<dyn OutboxHost>,
-            stop.clone(),
-        ));
+        let worker = tokio::spawn(
+            Arc::clone(&outbox).run(Arc::clone(&host) as Arc<dyn OutboxHost>, stop.clone()),
+        );
         Ok(CoreHandle {
             shared,
             engine,
@@ -398,7 +397,11 @@ impl CoreHandle {
         }
     }
 
-    async fn submit(&self, order_id: &str, action: OutboxAction) -> Result<ActionOutcome, AppError> {
+    async fn submit(
+        &self,
+        order_id: &str,
+        action: OutboxAction,
+    ) -> Result<ActionOutcome, AppError> {
         let outbox = &self.shared.outbox;
         match outbox
             .submit(self.host.as_ref(), order_id, action.clone())
@@ -424,13 +427,18 @@ impl CoreHandle {
                 let key = idempotency_key();
                 let source = &self.shared.source;
                 let order = match &action {
-                    OutboxAction::Confirm => self.direct(order_id, source.confirm(order_id, &key)).await?,
+                    OutboxAction::Confirm => {
+                        self.direct(order_id, source.confirm(order_id, &key))
+                            .await?
+                    }
                     OutboxAction::Cancel { reason } => {
                         self.direct(order_id, source.cancel(order_id, reason, &key))
                             .await?
                     }
                 };
-                Ok(ActionOutcome::Applied { order })
+                Ok(ActionOutcome::Applied {
+                    order: Box::new(order),
+                })
             }
         }
     }
@@ -485,7 +493,9 @@ impl CoreHandle {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         if let Some(worker) = worker
-            && tokio::time::timeout(SHUTDOWN_TIMEOUT, worker).await.is_err()
+            && tokio::time::timeout(SHUTDOWN_TIMEOUT, worker)
+                .await
+                .is_err()
         {
             tracing::warn!("the outbox worker did not stop in time");
         }

@@ -19,8 +19,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::future::{self, BoxFuture};
 use sellerdash_api::Order;
-use sellerdash_state::outbox::{OutboxAction, OutboxEntry, OutboxState};
 use sellerdash_state::CoreEvent;
+use sellerdash_state::outbox::{OutboxAction, OutboxEntry, OutboxState};
 use sqlx::Row;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::{Notify, oneshot};
@@ -194,9 +194,7 @@ fn decode_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredAction, StoreError>
             order_id: row.try_get("order_id")?,
             action,
             state,
-            created_at: created_at
-                .parse()
-                .map_err(|_| corrupt("created_at"))?,
+            created_at: created_at.parse().map_err(|_| corrupt("created_at"))?,
             attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
             error: row.try_get("error")?,
         },
@@ -292,10 +290,7 @@ impl OutboxStore for MemoryOutbox {
 
     fn open(&self) -> BoxFuture<'_, Result<Vec<StoredAction>, StoreError>> {
         let rows = self.with(|m| {
-            let unsettled = m
-                .rows
-                .iter()
-                .filter(|(a, _)| a.entry.state.is_unsettled());
+            let unsettled = m.rows.iter().filter(|(a, _)| a.entry.state.is_unsettled());
             let rejected = m
                 .rows
                 .iter()
@@ -340,7 +335,7 @@ impl OutboxStore for MemoryOutbox {
 /// How the first send of a freshly queued action went, told to the caller that queued it.
 #[derive(Debug)]
 pub(crate) enum FirstTry {
-    Applied(Order),
+    Applied(Box<Order>),
     Rejected(SourceError),
     /// Not settled (the marketplace is unreachable, or an earlier action is): still queued.
     Deferred(OutboxEntry),
@@ -526,7 +521,13 @@ impl Outbox {
             // Written before sent: the `sending` mark is on disk before the request leaves.
             if let Err(error) = self
                 .store
-                .set_state(entry.seq, OutboxState::Sending, entry.attempts, entry.error.as_deref(), Utc::now())
+                .set_state(
+                    entry.seq,
+                    OutboxState::Sending,
+                    entry.attempts,
+                    entry.error.as_deref(),
+                    Utc::now(),
+                )
                 .await
             {
                 tracing::warn!(%error, "cannot mark an action as sending; it waits");
@@ -539,7 +540,7 @@ impl Outbox {
             match self.send(host, &action).await {
                 Ok(order) => {
                     self.settle(host, &entry, OutboxState::Done, None).await;
-                    self.tell(entry.seq, FirstTry::Applied(order));
+                    self.tell(entry.seq, FirstTry::Applied(Box::new(order)));
                 }
                 Err(error) if keeps_queued(&error) => {
                     entry.attempts = entry.attempts.saturating_add(1);
@@ -547,7 +548,13 @@ impl Outbox {
                     tracing::info!(seq = entry.seq, order = %entry.order_id, %reason, "action not sent; kept queued");
                     if let Err(store_error) = self
                         .store
-                        .set_state(entry.seq, OutboxState::Queued, entry.attempts, Some(&reason), Utc::now())
+                        .set_state(
+                            entry.seq,
+                            OutboxState::Queued,
+                            entry.attempts,
+                            Some(&reason),
+                            Utc::now(),
+                        )
                         .await
                     {
                         tracing::warn!(error = %store_error, "cannot record a failed send");
@@ -570,7 +577,11 @@ impl Outbox {
         blocked.map(|attempts| tokio::time::Instant::now() + backoff(attempts))
     }
 
-    async fn send(&self, host: &dyn OutboxHost, action: &StoredAction) -> Result<Order, SourceError> {
+    async fn send(
+        &self,
+        host: &dyn OutboxHost,
+        action: &StoredAction,
+    ) -> Result<Order, SourceError> {
         let limit = host.action_timeout();
         let entry = &action.entry;
         let key = action.idempotency_key.as_str();

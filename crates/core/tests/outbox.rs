@@ -16,13 +16,12 @@ use chrono::Utc;
 use common::{dashboard, order_from, summary};
 use futures::future::BoxFuture;
 use sellerdash_api::{
-    DashboardQuery, DashboardStats, Money, Order, OrderPage, OrderQuery, OrderStatus,
-    OrderSummary, PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats,
+    DashboardQuery, DashboardStats, Money, Order, OrderPage, OrderQuery, OrderStatus, OrderSummary,
+    PayoutHistory, PayoutHistoryQuery, PayoutSchedule, PayoutStats,
 };
 use sellerdash_core::{
-    ActionOutcome, Core, CoreEvent, CoreHandle, ErrorKind, MemoryOutbox, MemoryStore,
-    OutboxAction, OutboxState, OutboxStore, Policies, Source, SourceError, SourceResult,
-    channel_sink,
+    ActionOutcome, Core, CoreEvent, CoreHandle, ErrorKind, MemoryOutbox, MemoryStore, OutboxAction,
+    OutboxState, OutboxStore, Policies, Source, SourceError, SourceResult, channel_sink,
 };
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
@@ -281,7 +280,11 @@ fn queued(outcome: &ActionOutcome) -> &sellerdash_core::OutboxEntry {
 }
 
 fn keys(outbox: &MemoryOutbox) -> Vec<String> {
-    outbox.all().into_iter().map(|a| a.idempotency_key).collect()
+    outbox
+        .all()
+        .into_iter()
+        .map(|a| a.idempotency_key)
+        .collect()
 }
 
 #[tokio::test(start_paused = true)]
@@ -336,10 +339,18 @@ async fn offline_actions_are_queued_then_sent_once_in_order_on_reconnect() {
     );
     // Flushed by the reconnect: as soon as the first query answered, not a backoff later.
     let back = market.with(|s| s.first_query_ok).unwrap();
-    assert!(received[0].at - back < Duration::from_secs(1), "{received:?} back at {back:?}");
+    assert!(
+        received[0].at - back < Duration::from_secs(1),
+        "{received:?} back at {back:?}"
+    );
     assert_eq!(market.status("A"), OrderStatus::Confirmed);
     assert_eq!(market.status("B"), OrderStatus::Cancelled);
-    assert!(outbox.all().iter().all(|a| a.entry.state == OutboxState::Done));
+    assert!(
+        outbox
+            .all()
+            .iter()
+            .all(|a| a.entry.state == OutboxState::Done)
+    );
 
     // The pages are told: the queued list, then the empty one.
     let lists: Vec<usize> = std::iter::from_fn(|| events.try_recv().ok())
@@ -482,7 +493,12 @@ async fn an_action_left_sending_by_a_killed_app_is_resent_with_its_key_and_appli
     );
     assert_eq!(market.status("A"), OrderStatus::Confirmed);
     assert_eq!(market.status("B"), OrderStatus::Cancelled);
-    assert!(outbox.all().iter().all(|a| a.entry.state == OutboxState::Done));
+    assert!(
+        outbox
+            .all()
+            .iter()
+            .all(|a| a.entry.state == OutboxState::Done)
+    );
     core.shutdown().await;
 }
 

@@ -165,7 +165,10 @@ async fn a_confirm_queued_while_the_server_is_down_is_applied_once_when_it_is_ba
     // Written to the cache file before anything else.
     let rows = outbox_rows(&app_dir).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), (order.id.as_str(), "queued"));
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        (order.id.as_str(), "queued")
+    );
 
     shop.restart().await;
     wait_until("the outbox is flushed", async || core.outbox().is_empty()).await;
@@ -197,7 +200,10 @@ impl Source for DiesAfterSending {
     fn get_order<'a>(&'a self, id: &'a str) -> BoxFuture<'a, SourceResult<Order>> {
         self.0.get_order(id)
     }
-    fn dashboard_stats(&self, query: DashboardQuery) -> BoxFuture<'_, SourceResult<DashboardStats>> {
+    fn dashboard_stats(
+        &self,
+        query: DashboardQuery,
+    ) -> BoxFuture<'_, SourceResult<DashboardStats>> {
         self.0.dashboard_stats(query)
     }
     fn payout_stats(&self) -> BoxFuture<'_, SourceResult<PayoutStats>> {
@@ -239,13 +245,10 @@ async fn an_app_killed_between_sending_and_recording_the_answer_applies_it_once(
     let mut config = shop.config(&app_dir);
     // The app dies long before it would give up waiting for the answer.
     config.policies.action_timeout = Duration::from_secs(60);
-    let doomed: CoreHandle = Core::start_with_source(
-        config,
-        Arc::new(DiesAfterSending(shop.source())),
-        sink,
-    )
-    .await
-    .unwrap();
+    let doomed: CoreHandle =
+        Core::start_with_source(config, Arc::new(DiesAfterSending(shop.source())), sink)
+            .await
+            .unwrap();
     let doomed = Arc::new(doomed);
     let clicked = tokio::spawn({
         let doomed = Arc::clone(&doomed);

@@ -105,7 +105,11 @@ impl Marketplace {
         let aside = sellerdash_server::start(listener, ServerConfig::demo(&self.database)).await?;
         let changed = self
             .http
-            .post(format!("{}{}", aside.base_url(), paths::admin_transition(id)))
+            .post(format!(
+                "{}{}",
+                aside.base_url(),
+                paths::admin_transition(id)
+            ))
             .bearer_auth(&self.admin_token)
             .json(&TransitionOrder { action, note: None })
             .send()

@@ -49,8 +49,7 @@ fn confirmations(order: &Order) -> usize {
 /// until the app says it is offline.
 async fn offline_with(app: &App, marketplace: &mut Marketplace, id: &str) -> anyhow::Result<()> {
     app.press(&[Key::Alt.into(), '3']).await?;
-    app.wait_for(&row(id), FIRST_DATA)
-        .await?;
+    app.wait_for(&row(id), FIRST_DATA).await?;
     marketplace.stop().await;
     app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |t| {
         t.contains("Offline")
@@ -187,8 +186,7 @@ async fn a_replay_the_server_refuses_is_reverted_and_the_seller_told_why() -> an
 }
 
 #[tokio::test]
-async fn an_app_killed_after_queuing_sends_the_action_once_after_a_restart() -> anyhow::Result<()>
-{
+async fn an_app_killed_after_queuing_sends_the_action_once_after_a_restart() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut marketplace = Marketplace::start(dir.path()).await?;
     let order = marketplace.create_order().await?;

@@ -83,7 +83,10 @@ impl OutboxEntry {
 
     /// What the seller is told when the marketplace refused the action.
     pub fn rejected_text(&self) -> String {
-        let reason = self.error.as_deref().unwrap_or("the marketplace refused it");
+        let reason = self
+            .error
+            .as_deref()
+            .unwrap_or("the marketplace refused it");
         format!(
             "Could not {} order {}: {}",
             self.action.verb(),
@@ -98,7 +101,7 @@ impl OutboxEntry {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ActionOutcome {
     /// The marketplace applied it; the order as it is now.
-    Applied { order: Order },
+    Applied { order: Box<Order> },
     /// The marketplace is unreachable: the action is stored and will be sent, once, when it
     /// is back.
     Queued { entry: OutboxEntry },
@@ -108,7 +111,7 @@ impl ActionOutcome {
     /// The order as the marketplace answered it, when the action was applied.
     pub fn applied(&self) -> Option<&Order> {
         match self {
-            Self::Applied { order } => Some(order),
+            Self::Applied { order } => Some(order.as_ref()),
             Self::Queued { .. } => None,
         }
     }

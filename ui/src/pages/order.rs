@@ -416,7 +416,8 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
         })
     };
     let queued = queued_for(&outbox, &props.id);
-    let busy = matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent) || queued.is_some();
+    let busy =
+        matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent) || queued.is_some();
     let asking = matches!(*step, Step::AskingReason | Step::Cancelling) && queued.is_none();
     html! {
         <div class={classes!("order-detail-actions", queued.is_some().then_some("queued"))}
