@@ -1,7 +1,7 @@
 //! Thin Tauri commands: each one delegates to the core and returns its answer or an
 //! `AppError {code, message}`, so the UI never matches on strings.
 
-use sellerdash_api::Order;
+use sellerdash_state::outbox::{ActionOutcome, OutboxEntry};
 use sellerdash_state::settings::{ConnectionCheck, SaveOutcome, SettingsChange, SettingsView};
 use sellerdash_state::{
     AppError, Connectivity, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
@@ -56,20 +56,34 @@ pub fn refetch(key: QueryKey, shell: State<'_, Shell>) -> Result<(), AppError> {
     }
 }
 
-/// Confirms a pending order.
+/// Confirms a pending order: applied, or queued while the marketplace is unreachable.
 #[tauri::command]
-pub async fn confirm_order(id: String, shell: State<'_, Shell>) -> Result<Order, AppError> {
+pub async fn confirm_order(id: String, shell: State<'_, Shell>) -> Result<ActionOutcome, AppError> {
     shell.core().confirm(&id).await
 }
 
-/// Cancels an order that has not shipped, with a reason the buyer sees.
+/// Cancels an order that has not shipped, with a reason the buyer sees: applied, or queued
+/// while the marketplace is unreachable.
 #[tauri::command]
 pub async fn cancel_order(
     id: String,
     reason: String,
     shell: State<'_, Shell>,
-) -> Result<Order, AppError> {
+) -> Result<ActionOutcome, AppError> {
     shell.core().cancel(&id, &reason).await
+}
+
+/// The seller's unsettled actions and unread rejections (the `outbox-changed` event's list),
+/// for a page that mounts after the last event.
+#[tauri::command]
+pub fn outbox(shell: State<'_, Shell>) -> Vec<OutboxEntry> {
+    shell.core().outbox()
+}
+
+/// The seller dismissed the rejection of action `seq`.
+#[tauri::command]
+pub async fn dismiss_outbox(seq: i64, shell: State<'_, Shell>) -> Result<(), AppError> {
+    shell.core().dismiss_outbox(seq).await
 }
 
 /// The Settings page: the saved settings, where the token is kept (never the token itself),

@@ -31,6 +31,9 @@ pub mod events {
     pub const CONNECTIVITY_CHANGED: &str = "connectivity-changed";
     /// Payload: `{"page": "dashboard" | "pending"}`, sent from the tray menu.
     pub const NAVIGATE: &str = "navigate";
+    /// Payload: `[sellerdash_state::outbox::OutboxEntry]`, the unsettled actions and unread
+    /// rejections.
+    pub const OUTBOX_CHANGED: &str = "outbox-changed";
 }
 
 /// The binary's entry point: parse the configuration, build and run the app.
@@ -114,6 +117,8 @@ pub fn run_app<R: Runtime>(
             commands::refetch,
             commands::confirm_order,
             commands::cancel_order,
+            commands::outbox,
+            commands::dismiss_outbox,
             export::export_sales_csv,
             export::export_payouts_csv,
             commands::get_settings,

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::Header;
+use crate::components::{Header, OutboxNotices};
 use crate::pages::{
     DashboardPage, DiagnosticsPage, OrderDetailsPage, PayoutsPage, PendingPage, SalesPage,
     SettingsPage,
@@ -41,7 +41,7 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <Header />
-            <main class="content">{page}</main>
+            <main class="content"><OutboxNotices />{page}</main>
         </ContextProvider<AppContext>>
     }
 }

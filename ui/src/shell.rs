@@ -2,6 +2,7 @@
 //! Names and argument shapes are fixed by the shell; see `tauri.rs` for the transport.
 
 use sellerdash_api::OrderStatus;
+use sellerdash_state::outbox::{ActionOutcome, OutboxEntry};
 use sellerdash_state::{AppError, Connectivity, QueryDiagnostics, QueryKey, SavedExport};
 use serde::Serialize;
 
@@ -13,6 +14,8 @@ pub const QUERY_UPDATED: &str = "query-updated";
 pub const CONNECTIVITY_CHANGED: &str = "connectivity-changed";
 /// Event: the tray menu asks for a page (payload `{"page": "dashboard" | "pending" | "sales" | …}`).
 pub const NAVIGATE: &str = "navigate";
+/// Event: the seller's actions changed (payload `[OutboxEntry]`: unsettled and rejected).
+pub const OUTBOX_CHANGED: &str = "outbox-changed";
 
 #[derive(Serialize)]
 struct KeyArgs<'a> {
@@ -65,16 +68,30 @@ pub async fn refetch(key: &QueryKey) -> Result<(), AppError> {
         .map(drop)
 }
 
-/// Confirms a pending order. The updated lists arrive as `query-updated` events.
-pub async fn confirm_order(id: &str) -> Result<(), AppError> {
-    tauri::invoke::<serde_json::Value>("confirm_order", &IdArgs { id })
-        .await
-        .map(drop)
+/// Confirms a pending order: applied, or queued while the marketplace is unreachable. The
+/// updated lists arrive as `query-updated` events, the queue as `outbox-changed`.
+pub async fn confirm_order(id: &str) -> Result<ActionOutcome, AppError> {
+    tauri::invoke("confirm_order", &IdArgs { id }).await
 }
 
-/// Cancels an order with the seller's reason.
-pub async fn cancel_order(id: &str, reason: &str) -> Result<(), AppError> {
-    tauri::invoke::<serde_json::Value>("cancel_order", &CancelArgs { id, reason })
+/// Cancels an order with the seller's reason: applied, or queued.
+pub async fn cancel_order(id: &str, reason: &str) -> Result<ActionOutcome, AppError> {
+    tauri::invoke("cancel_order", &CancelArgs { id, reason }).await
+}
+
+/// The unsettled actions and unread rejections.
+pub async fn outbox() -> Result<Vec<OutboxEntry>, AppError> {
+    tauri::invoke("outbox", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct SeqArgs {
+    seq: i64,
+}
+
+/// The seller read the rejection of action `seq`.
+pub async fn dismiss_outbox(seq: i64) -> Result<(), AppError> {
+    tauri::invoke::<serde_json::Value>("dismiss_outbox", &SeqArgs { seq })
         .await
         .map(drop)
 }

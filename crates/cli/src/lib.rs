@@ -82,6 +82,10 @@ pub fn event_lines(event: &CoreEvent) -> Vec<Value> {
             "type": "pending_total",
             "total": total,
         })],
+        CoreEvent::OutboxChanged(entries) => vec![json!({
+            "type": "outbox_changed",
+            "actions": entries,
+        })],
     }
 }
 

@@ -63,6 +63,11 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// The connection pool, for the core's other tables in this file (the outbox).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     async fn init(&self) -> Result<(), StoreError> {
         sqlx::migrate!("./migrations").run(&self.pool).await?;
         // Touch both tables so a damaged file fails here, at start-up, not mid-poll.

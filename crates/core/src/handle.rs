@@ -3,20 +3,26 @@
 //! actions and shutdown. Dropping the handle stops every task.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sellerdash_api::{Order, OrderPage, OrderStatus, PayoutHistoryQuery};
 use sellerdash_query::{Listener, PolicyFn, QueryEngine};
+use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry};
 use sellerdash_state::{
     AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
 };
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::cache::{SqliteStore, account_scope};
 use crate::export::{self, CsvExport};
 use crate::http::{HttpOptions, HttpSource, HttpSourceError};
 use crate::notifier::Notifier;
+use crate::outbox::{
+    FirstTry, MemoryOutbox, Outbox, OutboxHost, OutboxStore, SqliteOutbox, Submit, idempotency_key,
+};
 use crate::policy::Policies;
 use crate::queries::SellerFetcher;
 use crate::shared::{EventSink, Shared};
@@ -109,7 +115,16 @@ impl Core {
         if store.set_scope(&scope).await? {
             tracing::info!("the marketplace account changed; dropped the cached answers");
         }
-        Self::start_with(source, Arc::new(store), config.policies, sink).await
+        // The outbox lives in the same file, kept per account like the cache.
+        let outbox = SqliteOutbox::new(store.pool().clone(), scope);
+        Self::start_with_outbox(
+            source,
+            Arc::new(store),
+            Arc::new(outbox),
+            config.policies,
+            sink,
+        )
+        .await
     }
 
     /// Runs against any source and store: every cached answer is reported (as a snapshot
@@ -120,6 +135,20 @@ impl Core {
         policies: Policies,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
+        let outbox = Arc::new(MemoryOutbox::new());
+        Self::start_with_outbox(source, store, outbox, policies, sink).await
+    }
+
+    /// [`start_with`](Self::start_with) with the seller's actions kept in `outbox`: whatever
+    /// an earlier run left queued or sending is replayed (with its own key) from the start.
+    pub async fn start_with_outbox(
+        source: Arc<dyn Source>,
+        store: Arc<dyn Store>,
+        outbox: Arc<dyn OutboxStore>,
+        policies: Policies,
+        sink: EventSink,
+    ) -> Result<CoreHandle, CoreError> {
+        let outbox = Arc::new(Outbox::new(outbox));
         let cached = store.load_queries().await.unwrap_or_else(|error| {
             tracing::warn!(%error, "cannot read the query cache; starting without it");
             Vec::new()
@@ -134,6 +163,7 @@ impl Core {
             policies,
             sink,
             Notifier::new(notified),
+            Arc::clone(&outbox),
         ));
         let pending_total = cached
             .iter()
@@ -141,12 +171,12 @@ impl Core {
             .and_then(|entry| serde_json::from_value::<OrderPage>(entry.data.clone()).ok())
             .map(|page| page.total);
         let policy_fn: PolicyFn = Arc::new(move |key: &QueryKey| policies.policy(key));
-        let engine = QueryEngine::new(
+        let engine = Arc::new(QueryEngine::new(
             Arc::new(SellerFetcher { source }),
             Arc::new(StorePersist(store)),
             Arc::clone(&shared) as Arc<dyn Listener>,
             policy_fn,
-        );
+        ));
         engine.restore(cached);
         if let Some(total) = pending_total {
             shared.set_pending_total(total);
@@ -157,7 +187,23 @@ impl Core {
                 tracing::error!(%error, "a pinned query has no policy");
             }
         }
-        Ok(CoreHandle { shared, engine })
+        let host = Arc::new(ActionHost {
+            shared: Arc::clone(&shared),
+            engine: Arc::downgrade(&engine),
+        });
+        // The pages ask for the outbox as soon as the core is up: list it before returning.
+        outbox.report(host.as_ref()).await;
+        let stop = CancellationToken::new();
+        let worker = tokio::spawn(
+            Arc::clone(&outbox).run(Arc::clone(&host) as Arc<dyn OutboxHost>, stop.clone()),
+        );
+        Ok(CoreHandle {
+            shared,
+            engine,
+            host,
+            outbox_stop: stop,
+            outbox_worker: std::sync::Mutex::new(Some(worker)),
+        })
     }
 }
 
@@ -168,7 +214,64 @@ const PINNED: [fn() -> QueryKey; 2] = [QueryKey::dashboard, QueryKey::pending_or
 /// [`shutdown`](Self::shutdown). Dropping it stops every query.
 pub struct CoreHandle {
     shared: Arc<Shared>,
-    engine: QueryEngine,
+    engine: Arc<QueryEngine>,
+    host: Arc<ActionHost>,
+    outbox_stop: CancellationToken,
+    outbox_worker: std::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for CoreHandle {
+    fn drop(&mut self) {
+        self.outbox_stop.cancel();
+    }
+}
+
+/// The outbox worker's view of the core.
+struct ActionHost {
+    shared: Arc<Shared>,
+    engine: Weak<QueryEngine>,
+}
+
+impl OutboxHost for ActionHost {
+    fn source(&self) -> &dyn Source {
+        self.shared.source.as_ref()
+    }
+
+    fn action_timeout(&self) -> Duration {
+        self.shared
+            .policies
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .action_timeout
+    }
+
+    fn settled(&self, order_id: &str) {
+        if let Some(engine) = self.engine.upgrade() {
+            invalidate_after_action(&engine, order_id);
+        }
+    }
+
+    fn emit(&self, event: CoreEvent) {
+        self.shared.emit(event);
+    }
+}
+
+/// Requests that start from here on see the action's change; earlier ones are discarded:
+/// pending orders, every sales list, every dashboard period and that order's detail.
+fn invalidate_after_action(engine: &QueryEngine, order_id: &str) {
+    let (pending, dashboard, detail) = (
+        QueryKey::pending_orders(),
+        QueryKey::dashboard(),
+        QueryKey::order(order_id),
+    );
+    let details = QueryKey::new(["seller", "sales", "byId"]);
+    let sales = QueryKey::sales_prefix();
+    engine.invalidate_where(|key| {
+        *key == pending
+            || key.starts_with(&dashboard)
+            || *key == detail
+            || (key.starts_with(&sales) && !key.starts_with(&details))
+    });
 }
 
 impl CoreHandle {
@@ -253,17 +356,17 @@ impl CoreHandle {
         self.shared.window_visible()
     }
 
-    /// Confirms a pending order, then invalidates what it changed.
-    pub async fn confirm(&self, order_id: &str) -> Result<Order, AppError> {
-        let key = idempotency_key();
-        let shared = &self.shared;
-        self.act(order_id, shared.source.confirm(order_id, &key))
-            .await
+    /// Confirms a pending order. The action is written to the outbox first, then sent;
+    /// `Applied` once the marketplace confirmed it (what it changed is invalidated),
+    /// `Queued` when the marketplace cannot be reached (it is sent, once, when it is back).
+    /// A refusal (the order is no longer pending) is the marketplace's error.
+    pub async fn confirm(&self, order_id: &str) -> Result<ActionOutcome, AppError> {
+        self.submit(order_id, OutboxAction::Confirm).await
     }
 
-    /// Cancels an order that has not shipped, telling the buyer `reason`, then invalidates
-    /// what it changed.
-    pub async fn cancel(&self, order_id: &str, reason: &str) -> Result<Order, AppError> {
+    /// Cancels an order that has not shipped, telling the buyer `reason`; queued like
+    /// [`confirm`](Self::confirm) when the marketplace cannot be reached.
+    pub async fn cancel(&self, order_id: &str, reason: &str) -> Result<ActionOutcome, AppError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::new(
@@ -271,40 +374,85 @@ impl CoreHandle {
                 "a cancel needs a reason for the buyer",
             ));
         }
-        let key = idempotency_key();
-        let shared = &self.shared;
-        self.act(order_id, shared.source.cancel(order_id, reason, &key))
-            .await
+        let action = OutboxAction::Cancel {
+            reason: reason.to_owned(),
+        };
+        self.submit(order_id, action).await
     }
 
-    async fn act(
+    /// Every unsettled action and every rejection not yet dismissed, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxEntry> {
+        self.shared.outbox.entries()
+    }
+
+    /// The seller read the rejection of action `seq`: it is no longer listed.
+    pub async fn dismiss_outbox(&self, seq: i64) -> Result<(), AppError> {
+        match self.shared.outbox.dismiss(self.host.as_ref(), seq).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::new(
+                ErrorKind::NotFound,
+                format!("no rejected action {seq}"),
+            )),
+            Err(error) => Err(AppError::new(ErrorKind::Internal, error.to_string())),
+        }
+    }
+
+    async fn submit(
+        &self,
+        order_id: &str,
+        action: OutboxAction,
+    ) -> Result<ActionOutcome, AppError> {
+        let outbox = &self.shared.outbox;
+        match outbox
+            .submit(self.host.as_ref(), order_id, action.clone())
+            .await
+        {
+            Ok(FirstTry::Applied(order)) => Ok(ActionOutcome::Applied { order }),
+            Ok(FirstTry::Rejected(error)) => Err(error.into()),
+            Ok(FirstTry::Deferred(entry)) => Ok(ActionOutcome::Queued { entry }),
+            Err(Submit::Busy(entry)) => Err(AppError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "a {} of order {} is already queued; it is sent when the marketplace is reachable",
+                    match entry.action {
+                        OutboxAction::Confirm => "confirmation",
+                        OutboxAction::Cancel { .. } => "cancellation",
+                    },
+                    entry.order_id
+                ),
+            )),
+            Err(Submit::Store(error)) => {
+                // Nothing durable to queue into: send now, as a plain request.
+                tracing::warn!(%error, "cannot write the outbox; sending the action directly");
+                let key = idempotency_key();
+                let source = &self.shared.source;
+                let order = match &action {
+                    OutboxAction::Confirm => {
+                        self.direct(order_id, source.confirm(order_id, &key))
+                            .await?
+                    }
+                    OutboxAction::Cancel { reason } => {
+                        self.direct(order_id, source.cancel(order_id, reason, &key))
+                            .await?
+                    }
+                };
+                Ok(ActionOutcome::Applied {
+                    order: Box::new(order),
+                })
+            }
+        }
+    }
+
+    async fn direct(
         &self,
         order_id: &str,
         action: impl Future<Output = Result<Order, SourceError>>,
     ) -> Result<Order, AppError> {
-        let limit = self
-            .shared
-            .policies
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .action_timeout;
+        let limit = self.host.action_timeout();
         let order = tokio::time::timeout(limit, action)
             .await
             .unwrap_or(Err(SourceError::timeout_after(limit)))?;
-        // Requests that start from here on see the change; earlier ones are discarded.
-        let (pending, dashboard, detail) = (
-            QueryKey::pending_orders(),
-            QueryKey::dashboard(),
-            QueryKey::order(order_id),
-        );
-        let details = QueryKey::new(["seller", "sales", "byId"]);
-        let sales = QueryKey::sales_prefix();
-        self.engine.invalidate_where(|key| {
-            *key == pending
-                || key.starts_with(&dashboard)
-                || *key == detail
-                || (key.starts_with(&sales) && !key.starts_with(&details))
-        });
+        invalidate_after_action(&self.engine, order_id);
         Ok(order)
     }
 
@@ -338,12 +486,20 @@ impl CoreHandle {
     /// Stops every task and waits for them (at most [`SHUTDOWN_TIMEOUT`], then aborts),
     /// then closes the store.
     pub async fn shutdown(&self) {
+        self.outbox_stop.cancel();
+        let worker = self
+            .outbox_worker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(worker) = worker
+            && tokio::time::timeout(SHUTDOWN_TIMEOUT, worker)
+                .await
+                .is_err()
+        {
+            tracing::warn!("the outbox worker did not stop in time");
+        }
         self.engine.shutdown(SHUTDOWN_TIMEOUT).await;
         self.shared.store.close().await;
     }
-}
-
-/// A fresh, unguessable key for one seller action.
-fn idempotency_key() -> String {
-    format!("{:032x}", rand::random::<u128>())
 }

@@ -141,11 +141,16 @@ async fn send<T: DeserializeOwned>(
         .await
         .map_err(|e| transport_error(e, options))?;
     let status = response.status();
+    // A 409 with `Retry-After` is "the same idempotency key is still being handled": the
+    // request itself is fine and is sent again later, unlike a conflict with the order.
+    let come_back = response
+        .headers()
+        .contains_key(reqwest::header::RETRY_AFTER);
     let body = read_body(response, options).await?;
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| SourceError::Decode(e.to_string()));
     }
-    Err(status_error(status, &body))
+    Err(answer_error(status, &body, come_back))
 }
 
 async fn read_body(response: Response, options: &HttpOptions) -> SourceResult<Vec<u8>> {
@@ -220,6 +225,18 @@ fn transport_cause(error: &(dyn std::error::Error + 'static)) -> Transport {
         source = cause.source();
     }
     Transport::Other
+}
+
+/// [`status_error`], except that a 409 that says when to come back (`Retry-After`) is about
+/// the request's idempotency key still being handled, not the order: retryable.
+fn answer_error(status: StatusCode, body: &[u8], come_back: bool) -> SourceError {
+    match status_error(status, body) {
+        SourceError::Conflict(message) if come_back => SourceError::Server {
+            status: status.as_u16(),
+            message,
+        },
+        error => error,
+    }
 }
 
 /// Classifies a non-2xx answer, taking the message from its `{code, message}` body.
@@ -356,5 +373,11 @@ mod tests {
             status_error(StatusCode::UNPROCESSABLE_ENTITY, b""),
             SourceError::BadRequest(_)
         ));
+        let in_progress = br#"{"code":"conflict","message":"still being handled"}"#;
+        assert!(answer_error(StatusCode::CONFLICT, in_progress, true).is_retryable());
+        assert_eq!(
+            answer_error(StatusCode::CONFLICT, body, false),
+            SourceError::Conflict("order is not pending".into())
+        );
     }
 }

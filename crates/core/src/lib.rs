@@ -7,7 +7,7 @@
 //! contract); the generic engine (`sellerdash-query`) runs the queries; `queries.rs` names
 //! the seller keys and the source call of each; [`Policies`] hold every query's timing;
 //! [`Store`] persists ([`SqliteStore`] on disk, [`MemoryStore`] in memory) and is the
-//! engine's persistence hook; the notifier detects new pending orders; [`export`] writes the CSV exports.
+//! engine's persistence hook; the notifier detects new pending orders; the outbox stores and replays the seller's actions; [`export`] writes the CSV exports.
 
 mod cache;
 mod check;
@@ -15,6 +15,7 @@ pub mod export;
 mod handle;
 mod http;
 mod notifier;
+mod outbox;
 mod policy;
 mod queries;
 mod shared;
@@ -26,12 +27,16 @@ pub use check::{CHECK_TIMEOUT, check_connection};
 pub use export::CsvExport;
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
 pub use http::{HttpOptions, HttpSource, HttpSourceError};
+pub use outbox::{
+    FIRST_BACKOFF, MAX_BACKOFF, MemoryOutbox, OutboxStore, SqliteOutbox, StoredAction, backoff,
+};
 pub use policy::{FocusPolicy, Policies, QueryPolicy, SalesIntervals};
 pub use queries::SalesActivity;
 pub use shared::EventSink;
 pub use source::{Source, SourceError, SourceResult};
 pub use store::{CachedQuery, MemoryStore, Store, StoreError};
 
+pub use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry, OutboxState};
 pub use sellerdash_state::{
     AppError, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryDiagnostics, QueryKey,
     QuerySnapshot, QueryStatus,

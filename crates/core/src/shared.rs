@@ -13,6 +13,7 @@ use sellerdash_query::Listener;
 use sellerdash_state::{Connectivity, CoreEvent, QueryKey, QuerySnapshot};
 
 use crate::notifier::Notifier;
+use crate::outbox::Outbox;
 use crate::policy::Policies;
 use crate::source::Source;
 use crate::store::Store;
@@ -29,6 +30,9 @@ pub(crate) struct Shared {
     pending_total: Mutex<Option<u64>>,
     notifier: tokio::sync::Mutex<Notifier>,
     window_visible: AtomicBool,
+    /// The seller's actions; woken when the marketplace answers again.
+    pub outbox: Arc<Outbox>,
+    online: AtomicBool,
 }
 
 impl Shared {
@@ -38,6 +42,7 @@ impl Shared {
         policies: Policies,
         sink: EventSink,
         notifier: Notifier,
+        outbox: Arc<Outbox>,
     ) -> Self {
         Self {
             source,
@@ -47,6 +52,8 @@ impl Shared {
             pending_total: Mutex::new(None),
             notifier: tokio::sync::Mutex::new(notifier),
             window_visible: AtomicBool::new(true),
+            outbox,
+            online: AtomicBool::new(false),
         }
     }
 
@@ -109,6 +116,11 @@ impl Listener for Shared {
     }
 
     fn connectivity_changed(&self, state: &Connectivity) {
+        // The first answer after failures flushes the outbox.
+        let online = matches!(state, Connectivity::Online { .. });
+        if self.online.swap(online, Ordering::Relaxed) != online && online {
+            self.outbox.wake();
+        }
         self.emit(CoreEvent::ConnectivityChanged(state.clone()));
     }
 

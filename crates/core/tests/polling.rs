@@ -222,8 +222,8 @@ async fn an_action_refetches_with_a_request_that_starts_after_it() {
     // The pending request of 5 s answers at 7 s with b and c, both pending.
     until(t0, 6.0).await;
     drain(&mut events);
-    let confirmed = core.confirm("b").await.unwrap();
-    assert_eq!(confirmed.id, "b");
+    let outcome = core.confirm("b").await.unwrap();
+    assert_eq!(outcome.applied().map(|o| o.id.as_str()), Some("b"));
 
     until(t0, 9.5).await;
     let pending = core.snapshot(&QueryKey::pending_orders()).unwrap();

@@ -97,7 +97,8 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
     );
     let total_with = core.pending_total().unwrap();
 
-    let confirmed = core.confirm(&created.id).await.unwrap();
+    let outcome = core.confirm(&created.id).await.unwrap();
+    let confirmed = outcome.applied().expect("applied at once while online");
     assert_eq!(confirmed.status, OrderStatus::Confirmed);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while pending_ids(&core).unwrap().contains(&created.id) {

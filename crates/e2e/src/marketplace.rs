@@ -92,6 +92,37 @@ impl Marketplace {
         self.admin_post(paths::ADMIN_ORDERS, &body).await
     }
 
+    /// While the server is stopped (the app cannot reach it), changes an order in its store
+    /// through a second server on another port that is gone again when this returns: the
+    /// app's port keeps refusing connections throughout.
+    pub async fn transition_while_stopped(
+        &self,
+        id: &str,
+        action: AdminAction,
+    ) -> anyhow::Result<Order> {
+        anyhow::ensure!(self.server.is_none(), "stop the server first");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let aside = sellerdash_server::start(listener, ServerConfig::demo(&self.database)).await?;
+        let changed = self
+            .http
+            .post(format!(
+                "{}{}",
+                aside.base_url(),
+                paths::admin_transition(id)
+            ))
+            .bearer_auth(&self.admin_token)
+            .json(&TransitionOrder { action, note: None })
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status);
+        let order = match changed {
+            Ok(response) => response.json::<Order>().await.map_err(anyhow::Error::from),
+            Err(error) => Err(error.into()),
+        };
+        aside.shutdown().await;
+        order
+    }
+
     pub async fn transition(&self, id: &str, action: AdminAction) -> anyhow::Result<Order> {
         self.admin_post(
             &paths::admin_transition(id),

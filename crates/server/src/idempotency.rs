@@ -2,11 +2,13 @@
 //! runs and its response (status and body) is stored per caller; a repeat with the same key
 //! gets the stored response (marked `Idempotent-Replayed: true`) and changes nothing.
 //! Server failures (5xx) are not stored, so a retry runs again. The key remembers a digest
-//! of the request (method, path, body): reusing it for a different request is a 400.
+//! of the request (method, path, body): reusing it for a different request is a 400. A
+//! repeat while the first is still running is a 409 with `Retry-After`. Stored responses
+//! are kept for good, so a client may replay an action queued offline hours or days later.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -57,10 +59,16 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         Err(err) => return AppError::from(err).into_response(),
         Ok(Claim::Done { status, body }) => return replay(status, body),
         Ok(Claim::InProgress) => {
-            return AppError::Conflict(format!(
+            // `Retry-After` tells a client this conflict is about the key, not the resource:
+            // the same request will be answered once the first one is done.
+            let mut response = AppError::Conflict(format!(
                 "a request with this {IDEMPOTENCY_KEY_HEADER} is still being handled; retry shortly"
             ))
             .into_response();
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
         }
         Ok(Claim::Mismatch { request: first }) => {
             return AppError::BadRequest(format!(

@@ -4,6 +4,7 @@
 //!
 //! Serde and chrono only, so the UI can use it from wasm32.
 
+pub mod outbox;
 pub mod settings;
 
 use std::fmt;
@@ -342,6 +343,9 @@ pub enum CoreEvent {
     PendingTotal {
         total: u64,
     },
+    /// The outbox changed: every unsettled action and every rejected one not yet dismissed,
+    /// oldest first.
+    OutboxChanged(Vec<outbox::OutboxEntry>),
 }
 
 #[cfg(test)]

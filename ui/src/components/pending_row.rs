@@ -6,9 +6,14 @@
 //! Rows move when an order arrives above or leaves: a click that lands on a row within
 //! [`SETTLE`] of it moving is ignored, so a double click on Confirm never confirms the order
 //! that slid under the pointer. An action's error fades after [`ERROR_SHOWN`].
+//!
+//! An action queued in the outbox (the marketplace was unreachable) marks the row and says
+//! so, with both buttons disabled, until it is sent (the row leaves) or rejected (the row
+//! comes back as it was, the reason shown by the outbox notices).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sellerdash_api::OrderSummary;
+use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -32,6 +37,9 @@ pub struct PendingRowProps {
     /// Opens the order's details (the customer's name becomes a link); `None`: plain text.
     #[prop_or_default]
     pub on_open: Option<Callback<String>>,
+    /// The seller's action on this order waiting in the outbox.
+    #[prop_or_default]
+    pub queued: Option<OutboxEntry>,
 }
 
 /// Where the seller's action on this row stands.
@@ -72,7 +80,9 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             error.set(None);
             spawn_local(async move {
                 match shell::confirm_order(&id).await {
-                    Ok(()) => action.set(RowAction::Confirmed),
+                    Ok(ActionOutcome::Applied { .. }) => action.set(RowAction::Confirmed),
+                    // Shown from the outbox until it is sent.
+                    Ok(ActionOutcome::Queued { .. }) => action.set(RowAction::Idle),
                     Err(err) => {
                         error.set(Some((err.message, time::now())));
                         action.set(RowAction::Idle);
@@ -121,7 +131,8 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             error.set(None);
             spawn_local(async move {
                 match shell::cancel_order(&id, &reason).await {
-                    Ok(()) => action.set(RowAction::Cancelled),
+                    Ok(ActionOutcome::Applied { .. }) => action.set(RowAction::Cancelled),
+                    Ok(ActionOutcome::Queued { .. }) => action.set(RowAction::Idle),
                     Err(err) => {
                         error.set(Some((err.message, time::now())));
                         action.set(RowAction::AskingReason);
@@ -131,16 +142,19 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
         })
     };
 
-    let busy = matches!(*action, RowAction::Confirming | RowAction::Cancelling);
+    let queued = props.queued.as_ref();
+    let busy = matches!(*action, RowAction::Confirming | RowAction::Cancelling) || queued.is_some();
     let done = matches!(*action, RowAction::Confirmed | RowAction::Cancelled);
     let asking = matches!(*action, RowAction::AskingReason | RowAction::Cancelling);
     let placed = format!("placed {} ago", time::age(order.created_at, props.now));
     let placed_title = format!("Placed at {}", time::local_hh_mm(order.created_at));
 
     html! {
-        <li class={classes!("order", done.then_some("done"), props.arrived.then_some("arrived"))}
+        <li class={classes!("order", done.then_some("done"), props.arrived.then_some("arrived"),
+                queued.is_some().then_some("queued"))}
             data-testid="pending-order" data-order-id={order.id.clone()}
-            data-new={props.arrived.to_string()}>
+            data-new={props.arrived.to_string()}
+            data-queued={queued.map(|q| q.action.verb())}>
             <div class="order-line">
                 <div class="order-who">
                     <span class="customer">
@@ -188,7 +202,13 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                     }}
                 </div>
             </div>
-            if asking {
+            if let Some(entry) = queued {
+                <p class="queued-note" data-testid="queued-note" role="status"
+                    title={queued_title(entry)}>
+                    {entry.queued_text()}
+                </p>
+            }
+            if asking && queued.is_none() {
                 <CancelForm order_id={order.id.clone()} busy={busy}
                     on_submit={cancel} on_close={close_form} />
             }
@@ -199,4 +219,17 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             }
         </li>
     }
+}
+
+/// "Queued at 14:02 · tried 3 times: the marketplace is not answering".
+pub fn queued_title(entry: &OutboxEntry) -> String {
+    let what = match &entry.action {
+        OutboxAction::Confirm => "Confirmation".to_owned(),
+        OutboxAction::Cancel { reason } => format!("Cancellation (\"{reason}\")"),
+    };
+    let mut title = format!("{what} queued at {}", time::local_hh_mm(entry.created_at));
+    if let Some(error) = &entry.error {
+        title.push_str(&format!(" · last try: {error}"));
+    }
+    title
 }

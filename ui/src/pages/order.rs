@@ -6,13 +6,14 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use sellerdash_api::{Order, OrderStatus};
+use sellerdash_state::outbox::ActionOutcome;
 use sellerdash_state::{ErrorKind, QueryKey, QuerySnapshot, QueryStatus};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::components::{Badge, CancelForm, QueryPage};
+use crate::components::{Badge, CancelForm, QueryPage, queued_title};
 use crate::format;
-use crate::hooks::{order_opened_from, use_app, use_now, use_query};
+use crate::hooks::{order_opened_from, queued_for, use_app, use_now, use_outbox, use_query};
 use crate::state::{Action, Page};
 use crate::{shell, time};
 
@@ -354,6 +355,7 @@ enum Step {
 fn OrderActions(props: &OrderActionsProps) -> Html {
     let step = use_state(|| Step::Idle);
     let error = use_state(|| None::<String>);
+    let outbox = use_outbox();
     {
         let step = step.clone();
         use_effect_with((props.status, props.updated_at), move |_| {
@@ -373,7 +375,9 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
             error.set(None);
             spawn_local(async move {
                 match shell::confirm_order(&id).await {
-                    Ok(()) => step.set(Step::Sent),
+                    Ok(ActionOutcome::Applied { .. }) => step.set(Step::Sent),
+                    // Shown from the outbox until it is sent.
+                    Ok(ActionOutcome::Queued { .. }) => step.set(Step::Idle),
                     Err(err) => {
                         error.set(Some(err.message));
                         step.set(Step::Idle);
@@ -401,7 +405,8 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
             error.set(None);
             spawn_local(async move {
                 match shell::cancel_order(&id, &reason).await {
-                    Ok(()) => step.set(Step::Sent),
+                    Ok(ActionOutcome::Applied { .. }) => step.set(Step::Sent),
+                    Ok(ActionOutcome::Queued { .. }) => step.set(Step::Idle),
                     Err(err) => {
                         error.set(Some(err.message));
                         step.set(Step::AskingReason);
@@ -410,10 +415,19 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
             });
         })
     };
-    let busy = matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent);
-    let asking = matches!(*step, Step::AskingReason | Step::Cancelling);
+    let queued = queued_for(&outbox, &props.id);
+    let busy =
+        matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent) || queued.is_some();
+    let asking = matches!(*step, Step::AskingReason | Step::Cancelling) && queued.is_none();
     html! {
-        <div class="order-detail-actions">
+        <div class={classes!("order-detail-actions", queued.is_some().then_some("queued"))}
+            data-queued={queued.map(|q| q.action.verb())}>
+            if let Some(entry) = queued {
+                <p class="queued-note" data-testid="order-queued-note" role="status"
+                    title={queued_title(entry)}>
+                    {entry.queued_text()}
+                </p>
+            }
             <div class="order-actions">
                 if *step == Step::Sent {
                     <span class="done-tag" role="status">{"Sent · updating…"}</span>

@@ -22,7 +22,7 @@ use yew::prelude::*;
 
 use crate::components::{PendingRow, QueryPage};
 use crate::format;
-use crate::hooks::{open_order_from, use_app, use_now, use_query};
+use crate::hooks::{open_order_from, queued_for, use_app, use_now, use_outbox, use_query};
 use crate::state::{Action, Page, SalesFilter};
 use crate::time;
 
@@ -126,6 +126,7 @@ struct PendingListProps {
 #[component]
 fn PendingList(props: &PendingListProps) -> Html {
     let now = use_now();
+    let outbox = use_outbox();
     let app = use_app();
     let sort = use_state(|| SORT.with(std::cell::Cell::get));
     let page = &props.page;
@@ -242,7 +243,8 @@ fn PendingList(props: &PendingListProps) -> Html {
             <ul class="card orders" data-testid="pending-list">
                 {for orders.iter().enumerate().map(|(index, order)| html! {
                     <PendingRow key={order.id.clone()} order={(*order).clone()} index={index}
-                        now={now} arrived={new_ids.contains(&order.id)} on_open={open.clone()} />
+                        now={now} arrived={new_ids.contains(&order.id)} on_open={open.clone()}
+                        queued={queued_for(&outbox, &order.id).cloned()} />
                 })}
             </ul>
         </>

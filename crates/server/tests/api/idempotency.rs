@@ -221,3 +221,92 @@ async fn a_key_reused_with_another_body_is_refused() {
     assert_eq!(now["cancel_reason"], "first", "{now}");
     t.server.shutdown().await;
 }
+
+/// The hex SHA-256 the middleware keys a request without a body by.
+fn digest_without_body(method: &str, path: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("{method}\n{path}\n").as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_key_still_being_handled_is_a_409_that_asks_to_retry() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = id(&t.create_order(&seller.id).await);
+    let confirm = paths::confirm_order(&order);
+    // The first request with the key is still running (claimed, no response yet).
+    let claim = t
+        .server
+        .store()
+        .claim_idempotency_key(
+            &format!("seller:{}", seller.id),
+            "k-slow",
+            &format!("POST {confirm}"),
+            &digest_without_body("POST", &confirm),
+            sellerdash_server::store::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(claim, sellerdash_server::store::Claim::Claimed);
+
+    let repeat = t
+        .client
+        .post(format!("{}{confirm}", t.server.base_url()))
+        .bearer_auth(&seller.token)
+        .header("Idempotency-Key", "k-slow")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(repeat.status().as_u16(), 409);
+    assert_eq!(
+        repeat
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    // Nothing happened to the order.
+    let (_, now) = t.get(&seller.token, &paths::order(&order)).await;
+    assert_eq!(now["status"], "pending");
+}
+
+#[tokio::test]
+async fn a_stored_response_is_replayed_days_later() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = id(&t.create_order(&seller.id).await);
+    let confirm = paths::confirm_order(&order);
+    let first = t
+        .send(
+            Method::POST,
+            Some(&seller.token),
+            &confirm,
+            None,
+            Some("k-offline"),
+        )
+        .await;
+    assert_eq!(first.0, 200);
+    // An app that was offline for two days replays the same action.
+    let later = sellerdash_server::store::now() + chrono::Duration::days(2);
+    let claim = t
+        .server
+        .store()
+        .claim_idempotency_key(
+            &format!("seller:{}", seller.id),
+            "k-offline",
+            &format!("POST {confirm}"),
+            &digest_without_body("POST", &confirm),
+            later,
+        )
+        .await
+        .unwrap();
+    let sellerdash_server::store::Claim::Done { status, body } = claim else {
+        panic!("the stored response is gone: {claim:?}");
+    };
+    assert_eq!(status, 200);
+    let replayed: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(replayed, first.1);
+}

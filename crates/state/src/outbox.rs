@@ -1,0 +1,118 @@
+//! The seller's action outbox as the UI sees it: every confirm and cancel is written to the
+//! core's outbox before it is sent, and [`OutboxEntry`] is one such action with where it
+//! stands. A confirm or cancel answers an [`ActionOutcome`]: applied, or queued until the
+//! marketplace is reachable.
+
+use chrono::{DateTime, Utc};
+use sellerdash_api::Order;
+use serde::{Deserialize, Serialize};
+
+/// What the seller asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutboxAction {
+    Confirm,
+    Cancel { reason: String },
+}
+
+impl OutboxAction {
+    /// "confirm" / "cancel", as in "Could not confirm order X".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Self::Confirm => "confirm",
+            Self::Cancel { .. } => "cancel",
+        }
+    }
+}
+
+/// Where an action stands. `Queued` → `Sending` → `Done` or `Rejected`; a send that cannot
+/// reach the marketplace goes back to `Queued`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    Queued,
+    Sending,
+    Done,
+    Rejected,
+}
+
+impl OutboxState {
+    /// Still to be applied (queued or on its way).
+    pub fn is_unsettled(self) -> bool {
+        matches!(self, Self::Queued | Self::Sending)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Done => "done",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+/// One seller action in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// The order in which actions were taken (and are sent).
+    pub seq: i64,
+    pub order_id: String,
+    pub action: OutboxAction,
+    pub state: OutboxState,
+    pub created_at: DateTime<Utc>,
+    /// How many times it was sent without a final answer.
+    pub attempts: u32,
+    /// Why the last send did not settle it (offline, a 5xx), or the marketplace's reason for
+    /// a rejection.
+    pub error: Option<String>,
+}
+
+impl OutboxEntry {
+    /// What a queued action's row says.
+    pub fn queued_text(&self) -> &'static str {
+        match self.action {
+            OutboxAction::Confirm => {
+                "Confirmation queued — will be sent when the marketplace is reachable"
+            }
+            OutboxAction::Cancel { .. } => {
+                "Cancellation queued — will be sent when the marketplace is reachable"
+            }
+        }
+    }
+
+    /// What the seller is told when the marketplace refused the action.
+    pub fn rejected_text(&self) -> String {
+        let reason = self
+            .error
+            .as_deref()
+            .unwrap_or("the marketplace refused it");
+        format!(
+            "Could not {} order {}: {}",
+            self.action.verb(),
+            self.order_id,
+            reason
+        )
+    }
+}
+
+/// The answer to a confirm or cancel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ActionOutcome {
+    /// The marketplace applied it; the order as it is now.
+    Applied { order: Box<Order> },
+    /// The marketplace is unreachable: the action is stored and will be sent, once, when it
+    /// is back.
+    Queued { entry: OutboxEntry },
+}
+
+impl ActionOutcome {
+    /// The order as the marketplace answered it, when the action was applied.
+    pub fn applied(&self) -> Option<&Order> {
+        match self {
+            Self::Applied { order } => Some(order.as_ref()),
+            Self::Queued { .. } => None,
+        }
+    }
+}
