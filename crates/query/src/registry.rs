@@ -270,6 +270,7 @@ impl Registry {
         if change.reconnected && recovered {
             tracing::info!("the remote answers again; refetching every query");
             self.broadcast(&Command::Reconnect { at });
+            self.listener.reconnected();
         }
     }
 
