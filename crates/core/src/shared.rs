@@ -1,7 +1,8 @@
 //! What the core adds around the query engine: the event sink, the pending total, the
 //! new-order notifier and the window flag. [`Shared`] is the engine's [`Listener`]: every
 //! snapshot and connectivity change becomes a [`CoreEvent`], and each fresh pending page
-//! runs through the notifier before it is cached.
+//! runs through the notifier before it is cached. Each reconnect bumps a counter others
+//! can wait on ([`Shared::reconnects`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -29,6 +30,7 @@ pub(crate) struct Shared {
     pending_total: Mutex<Option<u64>>,
     notifier: tokio::sync::Mutex<Notifier>,
     window_visible: AtomicBool,
+    reconnects: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -47,6 +49,7 @@ impl Shared {
             pending_total: Mutex::new(None),
             notifier: tokio::sync::Mutex::new(notifier),
             window_visible: AtomicBool::new(true),
+            reconnects: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -101,6 +104,11 @@ impl Shared {
     pub fn window_visible(&self) -> bool {
         self.window_visible.load(Ordering::Relaxed)
     }
+
+    /// How many times the marketplace answered again after failures, watched.
+    pub fn reconnects(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.reconnects.subscribe()
+    }
 }
 
 impl Listener for Shared {
@@ -110,6 +118,10 @@ impl Listener for Shared {
 
     fn connectivity_changed(&self, state: &Connectivity) {
         self.emit(CoreEvent::ConnectivityChanged(state.clone()));
+    }
+
+    fn reconnected(&self) {
+        self.reconnects.send_modify(|count| *count += 1);
     }
 
     fn answered<'a>(&'a self, key: &'a QueryKey, data: &'a serde_json::Value) -> BoxFuture<'a, ()> {
