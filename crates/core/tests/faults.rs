@@ -22,8 +22,8 @@ use sellerdash_api::{
     paths,
 };
 use sellerdash_core::{
-    Connectivity, Core, CoreConfig, CoreEvent, CoreHandle, ErrorKind, Policies, QueryKey,
-    QuerySnapshot, QueryStatus, channel_sink,
+    Connectivity, Core, CoreConfig, CoreEvent, CoreHandle, ErrorKind, HttpOptions, HttpSource,
+    Policies, QueryKey, QuerySnapshot, QueryStatus, Source, SourceError, channel_sink,
 };
 use sellerdash_server::faults::Fault;
 use sellerdash_server::{Server, ServerConfig};
@@ -217,6 +217,46 @@ async fn a_server_that_accepts_and_never_answers_cannot_hang_a_poller() {
     assert_eq!(snapshot.status, QueryStatus::Success);
     assert!(matches!(core.connectivity(), Connectivity::Online { .. }));
     core.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_http_client_gives_up_on_a_stall_and_its_pool_recovers_from_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Shop::start(dir.path()).await;
+    let options = HttpOptions {
+        request_timeout: Duration::from_millis(300),
+        ..HttpOptions::default()
+    };
+    let source = HttpSource::new(&shop.url(), &shop.token, options).unwrap();
+    // A pooled connection, then a server that accepts and never answers.
+    source.pending_orders(1, 10).await.unwrap();
+    shop.server().faults().set(Fault::StallAfterAccept);
+    let error = source.pending_orders(1, 10).await.unwrap_err();
+    assert_eq!(
+        error,
+        SourceError::Timeout {
+            after: Some(Duration::from_millis(300))
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the marketplace did not answer within 0.3 s"
+    );
+    assert!(error.is_connectivity());
+
+    // Connections dropped mid-request: a connection failure, not a hang.
+    shop.server().faults().set(Fault::DropConnection);
+    let dropped = source.pending_orders(1, 10).await.unwrap_err();
+    assert!(
+        matches!(dropped, SourceError::Network(_)),
+        "{dropped:?}"
+    );
+    assert!(dropped.is_connectivity());
+
+    // Cleared: the same client answers again (no wedged connection kept in the pool).
+    shop.server().faults().clear();
+    let page = source.pending_orders(1, 10).await.unwrap();
+    assert!(page.total > 0);
 }
 
 #[tokio::test]

@@ -18,8 +18,8 @@ use sellerdash_query::{
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
-/// Answers each key with its call number; while `stalled` never answers, while `down`
-/// fails as unreachable.
+/// Answers each key with its call number (`slow` after 1.5 s); while `stalled` never
+/// answers, while `down` fails as unreachable.
 struct Remote {
     start: Instant,
     stalled: AtomicBool,
@@ -51,7 +51,11 @@ impl Fetcher for Remote {
         let serial = list.len();
         let stalled = self.stalled.load(Ordering::SeqCst);
         let down = self.down.load(Ordering::SeqCst);
+        let slow = key.to_string() == "slow";
         Box::pin(async move {
+            if slow {
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+            }
             if stalled {
                 std::future::pending::<()>().await;
             }
@@ -195,6 +199,33 @@ async fn the_first_success_after_failures_refetches_every_observed_query_at_once
     assert_eq!(remote.calls("b"), [0.0, 10.0, 70.0]);
     assert_eq!(remote.calls("c"), [0.0, 10.0]);
     assert_eq!(events.reconnects.load(Ordering::SeqCst), 1, "no failure since");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_from_before_the_outage_does_not_swallow_the_reconnect() {
+    let t0 = Instant::now();
+    let remote = Remote::new();
+    let (engine, events) = engine(&remote);
+    for k in ["a", "b", "slow"] {
+        engine.observe(&key(k)).unwrap();
+    }
+    // `slow` asked at 0 s answers at 1.5 s; `a` fails at 1 s in between (the outage).
+    until(t0, 1.0).await;
+    remote.down.store(true, Ordering::SeqCst);
+    engine.refetch(&key("a"));
+    until(t0, 1.25).await;
+    assert!(matches!(engine.connectivity(), Connectivity::Offline { .. }));
+    until(t0, 1.75).await;
+    remote.down.store(false, Ordering::SeqCst);
+    // The late answer shows the remote online again, but it is no reconnect…
+    assert!(matches!(engine.connectivity(), Connectivity::Online { .. }));
+    assert_eq!(events.reconnects.load(Ordering::SeqCst), 0);
+    assert_eq!(remote.calls("b"), [0.0]);
+    // …the failed query's success at 6 s is: `b` (due at 60 s) refetches at once.
+    until(t0, 6.5).await;
+    assert_eq!(remote.calls("a"), [0.0, 1.0, 6.0]);
+    assert_eq!(events.reconnects.load(Ordering::SeqCst), 1);
+    assert_eq!(remote.calls("b"), [0.0, 6.0]);
 }
 
 #[tokio::test(start_paused = true)]
