@@ -33,7 +33,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Polls `check` until it answers `Some`, failing with `what` after [`PATIENCE`].
-async fn eventually<T, F: Future<Output = Option<T>>>(what: &str, mut check: impl FnMut() -> F) -> T {
+async fn eventually<T, F: Future<Output = Option<T>>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) -> T {
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         if let Some(value) = check().await {
@@ -247,10 +250,7 @@ async fn the_http_client_gives_up_on_a_stall_and_its_pool_recovers_from_drops() 
     // Connections dropped mid-request: a connection failure, not a hang.
     shop.server().faults().set(Fault::DropConnection);
     let dropped = source.pending_orders(1, 10).await.unwrap_err();
-    assert!(
-        matches!(dropped, SourceError::Network(_)),
-        "{dropped:?}"
-    );
+    assert!(matches!(dropped, SourceError::Network(_)), "{dropped:?}");
     assert!(dropped.is_connectivity());
 
     // Cleared: the same client answers again (no wedged connection kept in the pool).
@@ -315,7 +315,11 @@ async fn server_errors_and_malformed_json_keep_the_last_good_data_and_say_why() 
         message.starts_with("the marketplace sent data Sellerdash could not read"),
         "{message}"
     );
-    assert_eq!(pending(&core).unwrap().1, good, "the last good data is kept");
+    assert_eq!(
+        pending(&core).unwrap().1,
+        good,
+        "the last good data is kept"
+    );
 
     let cleared = chrono::Utc::now();
     shop.server().faults().clear();

@@ -24,10 +24,14 @@ const RECONNECT: Duration = Duration::from_secs(40);
 
 /// Waits until the tray's pending entry reads exactly `label`.
 async fn tray_says(menu: &TrayMenu, label: &str, timeout: Duration) -> anyhow::Result<()> {
-    eventually(&format!("the tray to say {label:?}"), timeout, || async move {
-        let now = menu.item("Pending orders")?.label;
-        Ok((now == label).then_some(()))
-    })
+    eventually(
+        &format!("the tray to say {label:?}"),
+        timeout,
+        || async move {
+            let now = menu.item("Pending orders")?.label;
+            Ok((now == label).then_some(()))
+        },
+    )
     .await
 }
 
@@ -136,12 +140,7 @@ async fn a_new_order_is_notified_once_across_reopen_restart_and_outage() -> anyh
     )
     .await?;
     marketplace.restart().await?;
-    tray_says(
-        &menu,
-        &format!("Pending orders ({with_order})"),
-        RECONNECT,
-    )
-    .await?;
+    tray_says(&menu, &format!("Pending orders ({with_order})"), RECONNECT).await?;
     nothing_more(&notifications, calls, &order.id, "the outage").await?;
     app.quit().await
 }

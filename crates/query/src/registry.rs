@@ -266,7 +266,10 @@ impl Registry {
     pub fn reachable(&self, at: Instant, recovered: bool) {
         let (change, state) = {
             let mut tracker = lock(&self.connectivity);
-            (tracker.reachable(Utc::now(), recovered), tracker.state().clone())
+            (
+                tracker.reachable(Utc::now(), recovered),
+                tracker.state().clone(),
+            )
         };
         self.report(change, &state);
         if change.reconnected {

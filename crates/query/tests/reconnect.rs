@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use sellerdash_query::{
-    AppError, Connectivity, ErrorKind, FetchError, Fetcher, Listener, NoPersist, Policy,
-    PolicyFn, QueryEngine, QueryKey, QuerySnapshot, QueryStatus, RefetchInterval,
+    AppError, Connectivity, ErrorKind, FetchError, Fetcher, Listener, NoPersist, Policy, PolicyFn,
+    QueryEngine, QueryKey, QuerySnapshot, QueryStatus, RefetchInterval,
 };
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -108,7 +108,12 @@ fn policies() -> PolicyFn {
 
 fn engine(remote: &Arc<Remote>) -> (QueryEngine, Arc<Events>) {
     let events = Arc::new(Events::default());
-    let engine = QueryEngine::new(remote.clone(), Arc::new(NoPersist), events.clone(), policies());
+    let engine = QueryEngine::new(
+        remote.clone(),
+        Arc::new(NoPersist),
+        events.clone(),
+        policies(),
+    );
     (engine, events)
 }
 
@@ -137,11 +142,17 @@ async fn a_request_that_never_answers_times_out_and_the_next_interval_tries_agai
     assert_eq!(stalled.status, QueryStatus::Error);
     assert!(!stalled.fetching, "the stalled request was given up");
     assert_eq!(
-        stalled.last_error.as_ref().map(|e| e.error.message.as_str()),
+        stalled
+            .last_error
+            .as_ref()
+            .map(|e| e.error.message.as_str()),
         Some("the server did not answer within 2 s")
     );
     assert_eq!(serial(&stalled), Some(1), "the last good data is kept");
-    assert!(matches!(engine.connectivity(), Connectivity::Offline { .. }));
+    assert!(matches!(
+        engine.connectivity(),
+        Connectivity::Offline { .. }
+    ));
 
     // Answers again: the next interval (5 s after the failure at 7 s) gets data.
     until(t0, 10.0).await;
@@ -170,7 +181,10 @@ async fn the_first_success_after_failures_refetches_every_observed_query_at_once
     remote.down.store(true, Ordering::SeqCst);
     until(t0, 6.0).await;
     remote.down.store(false, Ordering::SeqCst);
-    assert!(matches!(engine.connectivity(), Connectivity::Offline { .. }));
+    assert!(matches!(
+        engine.connectivity(),
+        Connectivity::Offline { .. }
+    ));
     assert_eq!(events.reconnects.load(Ordering::SeqCst), 0);
 
     // `a` succeeds at 10 s: `b` (due at 60 s) and `c` (due at 300 s) refetch at once, the
@@ -198,7 +212,11 @@ async fn the_first_success_after_failures_refetches_every_observed_query_at_once
     until(t0, 70.5).await;
     assert_eq!(remote.calls("b"), [0.0, 10.0, 70.0]);
     assert_eq!(remote.calls("c"), [0.0, 10.0]);
-    assert_eq!(events.reconnects.load(Ordering::SeqCst), 1, "no failure since");
+    assert_eq!(
+        events.reconnects.load(Ordering::SeqCst),
+        1,
+        "no failure since"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -214,7 +232,10 @@ async fn an_answer_from_before_the_outage_does_not_swallow_the_reconnect() {
     remote.down.store(true, Ordering::SeqCst);
     engine.refetch(&key("a"));
     until(t0, 1.25).await;
-    assert!(matches!(engine.connectivity(), Connectivity::Offline { .. }));
+    assert!(matches!(
+        engine.connectivity(),
+        Connectivity::Offline { .. }
+    ));
     until(t0, 1.75).await;
     remote.down.store(false, Ordering::SeqCst);
     // The late answer shows the remote online again, but it is no reconnect…

@@ -191,7 +191,7 @@ async fn the_admin_fault_endpoint_exists_only_when_allowed() {
 
     let (status, body) = t
         .post(
-            &demo::DEMO_ADMIN_TOKEN.to_owned(),
+            demo::DEMO_ADMIN_TOKEN,
             FAULTS,
             Some(json!({"fault": "status_500", "path_prefix": paths::DASHBOARD})),
         )
