@@ -9,7 +9,10 @@
 //! - `StallAfterAccept`: the request is read and never answered until the fault changes (or
 //!   the client gives up and closes the connection).
 //! - `MalformedJson`: a 200 whose JSON body is cut in half.
-//! - `DropConnection`: the connection is closed without a byte of answer.
+//! - `DropConnection`: the connection is closed without a byte of answer (the request is
+//!   not handled).
+//! - `LoseAnswer`: the request is handled (an action applied), then the connection is
+//!   closed before the answer is written: the client cannot know whether it took effect.
 //!
 //! A plan may be scoped to a path prefix (`/api/v1/seller/orders`, say); by default it
 //! covers every seller route (`/api/v1/seller`). Health, OpenAPI and admin routes never
@@ -55,6 +58,8 @@ pub enum Fault {
     MalformedJson,
     /// Close the connection without answering.
     DropConnection,
+    /// Handle the request, then close the connection without answering.
+    LoseAnswer,
 }
 
 /// A fault and the paths it applies to.
@@ -152,16 +157,30 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         }
         Fault::MalformedJson => truncated(next.run(request).await).await,
         Fault::DropConnection => {
-            match request.extensions().get::<ConnectInfo<Connection>>() {
-                Some(ConnectInfo(connection)) => connection.drop_now(),
-                None => {
-                    tracing::warn!("a router not served by `start`: cannot drop its connection")
-                }
+            if let Some(connection) = connection(&request) {
+                connection.drop_now();
             }
             // Never written: the connection fails its next write and closes.
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
+        Fault::LoseAnswer => {
+            let connection = connection(&request);
+            let response = next.run(request).await;
+            if let Some(connection) = connection {
+                connection.drop_now();
+            }
+            response
+        }
     }
+}
+
+/// The request's connection, when the router is served by `start` (which can drop it).
+fn connection(request: &Request) -> Option<Connection> {
+    let found = request.extensions().get::<ConnectInfo<Connection>>();
+    if found.is_none() {
+        tracing::warn!("a router not served by `start`: cannot drop its connection");
+    }
+    found.map(|ConnectInfo(connection)| connection.clone())
 }
 
 /// A 200 JSON response whose body is the first half of `response`'s.
@@ -180,7 +199,7 @@ async fn truncated(response: Response) -> Response {
 
 /// The body of `POST /api/v1/admin/faults`: `{"fault": "delay", "delay_ms": 1500,
 /// "path_prefix": "/api/v1/seller/orders"}`. `fault` is one of `none`, `delay`,
-/// `status_500`, `stall`, `malformed_json`, `drop_connection`.
+/// `status_500`, `stall`, `malformed_json`, `drop_connection`, `lose_answer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetFault {
@@ -203,6 +222,7 @@ pub enum FaultName {
     Stall,
     MalformedJson,
     DropConnection,
+    LoseAnswer,
 }
 
 impl SetFault {
@@ -217,6 +237,7 @@ impl SetFault {
             (FaultName::Stall, None) => Fault::StallAfterAccept,
             (FaultName::MalformedJson, None) => Fault::MalformedJson,
             (FaultName::DropConnection, None) => Fault::DropConnection,
+            (FaultName::LoseAnswer, None) => Fault::LoseAnswer,
         };
         let path_prefix = match &self.path_prefix {
             None => SELLER_PREFIX.to_owned(),
@@ -234,7 +255,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    fn drop_now(&self) {
+    fn drop_now(self) {
         self.dropped.store(true, Ordering::SeqCst);
     }
 

@@ -1,6 +1,7 @@
 //! The fault mode: each fault as a client sees it over a real socket (delay, 500, a stall
-//! that ends when the fault is cleared, truncated JSON, a dropped connection), scoping to a
-//! path prefix, and the admin endpoint that exists only when faults are allowed.
+//! that ends when the fault is cleared, truncated JSON, a dropped connection, an answer lost
+//! after the action was applied), scoping to a path prefix, and the admin endpoint that
+//! exists only when faults are allowed.
 
 use std::time::Duration;
 
@@ -145,6 +146,30 @@ async fn a_dropped_connection_gets_no_answer_and_a_prefix_scopes_the_fault() {
         .await
         .unwrap();
     assert_eq!(back.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_lost_answer_comes_after_the_action_was_applied() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = crate::common::id(&t.create_order(&seller.id).await);
+    t.server
+        .faults()
+        .set_on(&paths::confirm_order(&order), Fault::LoseAnswer);
+    let lost = t
+        .client
+        .post(t.url(&paths::confirm_order(&order)))
+        .bearer_auth(&seller.token)
+        .send()
+        .await;
+    let error = lost.expect_err("the answer is lost");
+    assert!(error.is_request() && !error.is_timeout(), "{error:?}");
+
+    // Applied all the same: the seller's next look shows it confirmed.
+    t.server.faults().clear();
+    let (status, detail) = t.get(&seller.token, &paths::order(&order)).await;
+    assert_eq!(status, 200);
+    assert_eq!(detail["status"], "confirmed", "{detail}");
 }
 
 const FAULTS: &str = "/api/v1/admin/faults";
