@@ -320,10 +320,13 @@ pub enum AdminAction {
     Complete,
     /// The buyer cancels: allowed before shipping, like the seller's cancel.
     BuyerCancel,
+    /// The buyer changed a confirmed order (items, address): it needs confirming again
+    /// (confirmed → pending).
+    Reopen,
 }
 
 impl AdminAction {
-    pub const ALL: [AdminAction; 7] = [
+    pub const ALL: [AdminAction; 8] = [
         Self::Pay,
         Self::Process,
         Self::Ship,
@@ -331,6 +334,7 @@ impl AdminAction {
         Self::Deliver,
         Self::Complete,
         Self::BuyerCancel,
+        Self::Reopen,
     ];
 
     /// The status this action moves an order to from `from`, or `None` when it is not
@@ -346,6 +350,7 @@ impl AdminAction {
             (Self::Deliver, S::Shipped | S::InTransit) => Some(S::Delivered),
             (Self::Complete, S::Delivered) => Some(S::Completed),
             (Self::BuyerCancel, status) if status.can_cancel() => Some(S::Cancelled),
+            (Self::Reopen, S::Confirmed) => Some(S::Pending),
             _ => None,
         }
     }
@@ -356,7 +361,7 @@ impl AdminAction {
 #[serde(deny_unknown_fields)]
 pub struct TransitionOrder {
     pub action: AdminAction,
-    /// A reason, for `buyer_cancel`.
+    /// A reason, for `buyer_cancel` and `reopen`.
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -389,6 +394,17 @@ mod tests {
         assert_eq!(AdminAction::Ship.next_status(S::Pending), None);
         assert_eq!(AdminAction::BuyerCancel.next_status(S::InTransit), None);
         assert_eq!(AdminAction::Pay.next_status(S::Cancelled), None);
+        assert_eq!(
+            AdminAction::Reopen.next_status(S::Confirmed),
+            Some(S::Pending)
+        );
+        for from in [S::Pending, S::Processing, S::Shipped, S::Cancelled] {
+            assert_eq!(AdminAction::Reopen.next_status(from), None, "{from}");
+        }
+        assert_eq!(
+            serde_json::to_string(&AdminAction::Reopen).unwrap(),
+            "\"reopen\""
+        );
     }
 
     #[test]

@@ -314,6 +314,14 @@ impl CoreHandle {
         self.shared.pending_total()
     }
 
+    /// The reconnect hook: a counter that goes up each time the marketplace answers again
+    /// after failures (the moment every running query refetches). `changed().await` on the
+    /// receiver wakes on the next reconnect; work that waited for the network (queued
+    /// actions) goes out then.
+    pub fn reconnects(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.reconnects()
+    }
+
     /// Fetches every running query under `prefix` now, unless it has a request in flight.
     /// Returns how many queries were asked.
     pub fn refetch(&self, prefix: &QueryKey) -> usize {

@@ -1,7 +1,8 @@
 //! What the core adds around the query engine: the event sink, the pending total, the
 //! new-order notifier and the window flag. [`Shared`] is the engine's [`Listener`]: every
 //! snapshot and connectivity change becomes a [`CoreEvent`], and each fresh pending page
-//! runs through the notifier before it is cached.
+//! runs through the notifier before it is cached. Each reconnect bumps a counter others
+//! can wait on ([`Shared::reconnects`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -33,6 +34,7 @@ pub(crate) struct Shared {
     /// The seller's actions; woken when the marketplace answers again.
     pub outbox: Arc<Outbox>,
     online: AtomicBool,
+    reconnects: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -54,6 +56,7 @@ impl Shared {
             window_visible: AtomicBool::new(true),
             outbox,
             online: AtomicBool::new(false),
+            reconnects: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -108,6 +111,11 @@ impl Shared {
     pub fn window_visible(&self) -> bool {
         self.window_visible.load(Ordering::Relaxed)
     }
+
+    /// How many times the marketplace answered again after failures, watched.
+    pub fn reconnects(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.reconnects.subscribe()
+    }
 }
 
 impl Listener for Shared {
@@ -122,6 +130,13 @@ impl Listener for Shared {
             self.outbox.wake();
         }
         self.emit(CoreEvent::ConnectivityChanged(state.clone()));
+    }
+
+    fn reconnected(&self) {
+        // Also the engine's reconnect (a query that had failed answered again): queued
+        // actions go out with the refetches.
+        self.outbox.wake();
+        self.reconnects.send_modify(|count| *count += 1);
     }
 
     fn answered<'a>(&'a self, key: &'a QueryKey, data: &'a serde_json::Value) -> BoxFuture<'a, ()> {

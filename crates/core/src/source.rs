@@ -74,7 +74,7 @@ pub enum SourceError {
     #[error("the marketplace failed ({status}): {message}")]
     Server { status: u16, message: String },
     /// The answer was not the JSON the contract promises.
-    #[error("the marketplace sent an unreadable answer: {0}")]
+    #[error("the marketplace sent data Sellerdash could not read ({0})")]
     Decode(String),
     /// The token was refused.
     #[error("the marketplace refused the token: {0}")]

@@ -1,6 +1,8 @@
 //! Connectivity bookkeeping: network and 5xx failures put the core offline, a refused
-//! token (401/403) puts it in `Unauthorized`; the first success after either brings it
-//! back online and asks every query to refetch (reconnect).
+//! token (401/403) puts it in `Unauthorized`; any answer brings it back online. The
+//! reconnect (every query refetches) is the first success, after such a failure, of a
+//! query that had itself failed: a request that started before the outage and lands after
+//! it shows the remote online but does not use the reconnect up.
 
 use chrono::{DateTime, Utc};
 use sellerdash_state::Connectivity;
@@ -10,8 +12,8 @@ use sellerdash_state::Connectivity;
 pub(crate) struct Change {
     /// The state changed and must be reported.
     pub changed: bool,
-    /// The core was offline (or its token refused) and is online again: every query
-    /// should refetch now.
+    /// A query that had failed got an answer, the first since the core went offline (or
+    /// its token was refused): every query should refetch now.
     pub reconnected: bool,
 }
 
@@ -19,12 +21,15 @@ pub(crate) struct Change {
 #[derive(Debug, Clone)]
 pub(crate) struct Tracker {
     state: Connectivity,
+    /// Went offline (or unauthorized) since the last reconnect.
+    awaiting_reconnect: bool,
 }
 
 impl Tracker {
     pub fn new() -> Self {
         Self {
             state: Connectivity::Connecting,
+            awaiting_reconnect: false,
         }
     }
 
@@ -32,24 +37,20 @@ impl Tracker {
         &self.state
     }
 
-    /// The marketplace answered (any answer that is not a 5xx counts).
-    pub fn reachable(&mut self, now: DateTime<Utc>) -> Change {
-        match self.state {
-            Connectivity::Online { .. } => Change::default(),
-            Connectivity::Connecting => {
-                self.state = Connectivity::Online { since: now };
-                Change {
-                    changed: true,
-                    reconnected: false,
-                }
-            }
-            Connectivity::Offline { .. } | Connectivity::Unauthorized { .. } => {
-                self.state = Connectivity::Online { since: now };
-                Change {
-                    changed: true,
-                    reconnected: true,
-                }
-            }
+    /// The marketplace answered (any answer that is not a 5xx counts); `recovered` when
+    /// the query that got the answer had failed to reach it before.
+    pub fn reachable(&mut self, now: DateTime<Utc>, recovered: bool) -> Change {
+        let changed = !matches!(self.state, Connectivity::Online { .. });
+        if changed {
+            self.state = Connectivity::Online { since: now };
+        }
+        let reconnected = recovered && self.awaiting_reconnect;
+        if reconnected {
+            self.awaiting_reconnect = false;
+        }
+        Change {
+            changed,
+            reconnected,
         }
     }
 
@@ -66,6 +67,7 @@ impl Tracker {
             | Connectivity::Online { .. }
             | Connectivity::Unauthorized { .. } => now,
         };
+        self.awaiting_reconnect = true;
         let next = Connectivity::Offline {
             since,
             reason,
@@ -89,6 +91,7 @@ impl Tracker {
             | Connectivity::Online { .. }
             | Connectivity::Offline { .. } => now,
         };
+        self.awaiting_reconnect = true;
         let next = Connectivity::Unauthorized { since, reason };
         if next == self.state {
             return Change::default();
@@ -110,13 +113,13 @@ mod tests {
         let t0 = Utc::now();
         let mut tracker = Tracker::new();
         assert_eq!(
-            tracker.reachable(t0),
+            tracker.reachable(t0, false),
             Change {
                 changed: true,
                 reconnected: false
             }
         );
-        assert_eq!(tracker.reachable(t0), Change::default());
+        assert_eq!(tracker.reachable(t0, false), Change::default());
         assert!(tracker.unreachable(t0, "down".into(), None).changed);
         let later = t0 + chrono::Duration::seconds(3);
         assert!(
@@ -126,12 +129,38 @@ mod tests {
         );
         assert!(matches!(tracker.state(), Connectivity::Offline { since, .. } if *since == t0));
         assert_eq!(
-            tracker.reachable(later),
+            tracker.reachable(later, true),
             Change {
                 changed: true,
                 reconnected: true
             }
         );
+        assert_eq!(tracker.reachable(later, true), Change::default(), "once");
+    }
+
+    #[test]
+    fn an_answer_that_predates_the_outage_does_not_use_the_reconnect_up() {
+        let t0 = Utc::now();
+        let mut tracker = Tracker::new();
+        tracker.reachable(t0, false);
+        assert!(tracker.unreachable(t0, "down".into(), None).changed);
+        // A request that started before the outage lands: online, but no reconnect.
+        assert_eq!(
+            tracker.reachable(t0, false),
+            Change {
+                changed: true,
+                reconnected: false
+            }
+        );
+        // The query that failed succeeds: that is the reconnect.
+        assert_eq!(
+            tracker.reachable(t0, true),
+            Change {
+                changed: false,
+                reconnected: true
+            }
+        );
+        assert_eq!(tracker.reachable(t0, true), Change::default());
     }
 
     #[test]
@@ -148,7 +177,7 @@ mod tests {
             matches!(tracker.state(), Connectivity::Unauthorized { since, .. } if *since == t0)
         );
         assert_eq!(
-            tracker.reachable(later),
+            tracker.reachable(later, true),
             Change {
                 changed: true,
                 reconnected: true

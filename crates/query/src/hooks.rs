@@ -2,6 +2,8 @@
 //! stores answers (the app's SQLite cache implements it) and the [`Listener`] told about
 //! every state change.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use futures::future::{self, BoxFuture};
 use sellerdash_state::{AppError, Connectivity, ErrorKind, QueryKey, QuerySnapshot};
@@ -19,14 +21,27 @@ pub struct FetchError {
 }
 
 impl FetchError {
-    /// No answer within the policy's request timeout.
-    pub fn timeout() -> Self {
+    /// No answer within `limit`, the policy's request timeout: "the server did not answer
+    /// within 10 s".
+    pub fn timeout(limit: Duration) -> Self {
         Self {
-            error: AppError::new(ErrorKind::Network, "the remote did not answer in time"),
+            error: AppError::new(
+                ErrorKind::Network,
+                format!("the server did not answer within {} s", seconds(limit)),
+            ),
             retryable: true,
             connectivity: true,
         }
     }
+}
+
+/// Whole seconds as `5`, fractions with up to three decimals (`0.5`, `0.25`).
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        return duration.as_secs().to_string();
+    }
+    let text = format!("{:.3}", duration.as_secs_f64());
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// What answers a query key with JSON.
@@ -64,8 +79,28 @@ pub trait Listener: Send + Sync + 'static {
     fn query_updated(&self, snapshot: &QuerySnapshot);
     /// The remote's reachability changed.
     fn connectivity_changed(&self, state: &Connectivity);
+    /// The remote answers again after failures (reported after the `Online` change, as
+    /// every running query is told to refetch): the moment to send what waited for it.
+    fn reconnected(&self) {}
     /// A fresh answer was applied; awaited by the query before it is persisted.
     fn answered<'a>(&'a self, _key: &'a QueryKey, _data: &'a Value) -> BoxFuture<'a, ()> {
         Box::pin(future::ready(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_says_how_long_was_waited() {
+        assert_eq!(
+            FetchError::timeout(Duration::from_secs(10)).to_string(),
+            "the server did not answer within 10 s"
+        );
+        assert_eq!(
+            FetchError::timeout(Duration::from_millis(1500)).to_string(),
+            "the server did not answer within 1.5 s"
+        );
     }
 }

@@ -258,18 +258,24 @@ impl Registry {
     }
 
     /// The remote answered. When the query that got the answer had itself failed to reach
-    /// it (`recovered`) and the engine was offline, that is a reconnect: every query is told
-    /// to refetch. (A success of a query that never failed is no reconnect: with one
-    /// endpoint failing and the others answering, it would refetch everything each poll.)
+    /// it (`recovered`) and the engine went offline since the last reconnect, that is a
+    /// reconnect: every query is told to refetch. (A success of a query that never failed is
+    /// no reconnect: with one endpoint failing and the others answering, it would refetch
+    /// everything each poll; nor does it use the reconnect up, so a request from before the
+    /// outage landing after it cannot swallow the refetch.)
     pub fn reachable(&self, at: Instant, recovered: bool) {
         let (change, state) = {
             let mut tracker = lock(&self.connectivity);
-            (tracker.reachable(Utc::now()), tracker.state().clone())
+            (
+                tracker.reachable(Utc::now(), recovered),
+                tracker.state().clone(),
+            )
         };
         self.report(change, &state);
-        if change.reconnected && recovered {
+        if change.reconnected {
             tracing::info!("the remote answers again; refetching every query");
             self.broadcast(&Command::Reconnect { at });
+            self.listener.reconnected();
         }
     }
 

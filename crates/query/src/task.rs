@@ -254,7 +254,7 @@ impl QueryTask {
         let answer = async move {
             tokio::time::timeout(timeout, request)
                 .await
-                .unwrap_or_else(|_| Err(FetchError::timeout()))
+                .unwrap_or_else(|_| Err(FetchError::timeout(timeout)))
         };
         self.flight = Some(Flight {
             answer: Box::pin(answer),

@@ -13,6 +13,7 @@
 //!     admin_token: None,
 //!     demo: true,
 //!     simulator: Some(SimulatorConfig::default()),
+//!     faults: false,
 //! }).await?;
 //! println!("{} {}", server.base_url(), server.sellers()[0].token);
 //! server.shutdown().await;
@@ -20,7 +21,7 @@
 //! ```
 //!
 //! Map: [`routes`] (the router, [`app`]), [`accounts`] (new sellers), `auth` (tokens), `error` (the one error type),
-//! `idempotency` (the `Idempotency-Key` middleware), `lifecycle` (order rules, no SQL), `validate` (admin input),
+//! `idempotency` (the `Idempotency-Key` middleware), [`faults`] (the fault mode), `lifecycle` (order rules, no SQL), `validate` (admin input),
 //! [`store`] (all SQL), [`demo`] (the seed), [`simulator`].
 
 pub mod accounts;
@@ -29,6 +30,7 @@ pub mod demo;
 mod echo;
 mod error;
 mod extract;
+pub mod faults;
 mod idempotency;
 mod ids;
 mod lifecycle;
@@ -72,6 +74,9 @@ pub struct ServerConfig {
     pub demo: bool,
     /// Run the order simulator for the main demo seller.
     pub simulator: Option<SimulatorConfig>,
+    /// Answer `POST /api/v1/admin/faults` (admin token), which switches the fault mode for
+    /// manual testing. Off in production. (In-process, [`Server::faults`] works either way.)
+    pub faults: bool,
 }
 
 impl ServerConfig {
@@ -83,6 +88,15 @@ impl ServerConfig {
             admin_token: None,
             demo: true,
             simulator: None,
+            faults: false,
+        }
+    }
+
+    /// The same, with the admin fault endpoint on.
+    pub fn with_faults(self) -> Self {
+        Self {
+            faults: true,
+            ..self
         }
     }
 
@@ -129,6 +143,7 @@ pub struct Server {
     serve: Option<JoinHandle<std::io::Result<()>>>,
     simulator: Option<JoinHandle<()>>,
     requests: Arc<RequestCounter>,
+    faults: faults::FaultHandle,
 }
 
 /// Opens the database (seeding the demo store when asked and the database is empty),
@@ -159,10 +174,15 @@ pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server
 
     let addr = listener.local_addr()?;
     let cancel = CancellationToken::new();
-    let state = AppState::new(store.clone(), admin_token.as_str());
+    let mut state = AppState::new(store.clone(), admin_token.as_str());
+    if config.faults {
+        state = state.with_fault_endpoint();
+    }
     let requests = Arc::clone(state.requests());
-    let router = app(state);
+    let fault_handle = state.faults().clone();
+    let router = app(state).into_make_service_with_connect_info::<faults::Connection>();
     let shutdown = cancel.clone().cancelled_owned();
+    let listener = faults::FaultyListener::new(listener);
     let serve = tokio::spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(shutdown)
@@ -181,6 +201,7 @@ pub async fn start(listener: TcpListener, config: ServerConfig) -> Result<Server
         serve: Some(serve),
         simulator,
         requests,
+        faults: fault_handle,
     })
 }
 
@@ -215,9 +236,16 @@ impl Server {
         self.requests.by_path()
     }
 
+    /// The fault plan of the seller routes (off until set).
+    pub fn faults(&self) -> &faults::FaultHandle {
+        &self.faults
+    }
+
     /// Stops accepting connections, lets open requests finish (up to a grace period), stops
     /// the simulator and closes the database.
     pub async fn shutdown(mut self) {
+        // Stalled requests are released (and answered) rather than held for the grace period.
+        self.faults.clear();
         self.cancel.cancel();
         if let Some(Err(err)) = match self.simulator.take() {
             Some(simulator) => Some(simulator.await),

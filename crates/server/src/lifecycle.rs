@@ -185,6 +185,13 @@ fn admin(
             };
             return cancel(order, note, None);
         }
+        AdminAction::Reopen => Change::to(
+            to,
+            match note {
+                Some(reason) => format!("Changed by the buyer, to confirm again: {reason}"),
+                None => "Changed by the buyer, to confirm again".to_owned(),
+            },
+        ),
     };
     Ok(change)
 }
@@ -198,6 +205,7 @@ fn action_name(action: AdminAction) -> &'static str {
         AdminAction::Deliver => "deliver",
         AdminAction::Complete => "complete",
         AdminAction::BuyerCancel => "buyer_cancel",
+        AdminAction::Reopen => "reopen",
     }
 }
 
@@ -261,6 +269,38 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn reopen_sends_a_confirmed_order_back_to_pending_only() {
+        let reopen = Step::Admin {
+            action: AdminAction::Reopen,
+            note: Some("new address".into()),
+        };
+        let change = plan(
+            &reopen,
+            &order(OrderStatus::Confirmed, PaymentStatus::Paid),
+            parcel,
+        )
+        .unwrap();
+        assert_eq!(change.status, OrderStatus::Pending);
+        assert_eq!(change.payment_status, None, "the payment stays as it was");
+        assert_eq!(
+            change.note.as_deref(),
+            Some("Changed by the buyer, to confirm again: new address")
+        );
+        for from in [
+            OrderStatus::Pending,
+            OrderStatus::Processing,
+            OrderStatus::Shipped,
+            OrderStatus::Cancelled,
+        ] {
+            let refused = plan(&reopen, &order(from, PaymentStatus::Paid), parcel);
+            assert_eq!(
+                refused.map(|c| c.status),
+                Err(format!("reopen is not allowed on a {from} order"))
+            );
+        }
     }
 
     #[test]

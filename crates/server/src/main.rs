@@ -47,6 +47,11 @@ enum Command {
         /// The admin token (required unless --demo).
         #[arg(long, env = "SELLERDASH_ADMIN_TOKEN", hide_env_values = true)]
         admin_token: Option<String>,
+        /// Answer `POST /api/v1/admin/faults` (admin token) to make the seller routes slow,
+        /// failing, stalled, garbled or dropped, for testing clients by hand. Never in
+        /// production.
+        #[arg(long)]
+        allow_faults: bool,
     },
     /// Create or list seller accounts (works while a server runs on the same file).
     Sellers {
@@ -256,6 +261,7 @@ async fn main() -> anyhow::Result<()> {
             order_every,
             advance_after,
             admin_token,
+            allow_faults,
         } => {
             let mut signals = ShutdownSignals::new()?;
             let listener = tokio::net::TcpListener::bind(bind)
@@ -272,11 +278,15 @@ async fn main() -> anyhow::Result<()> {
                     admin_token,
                     demo,
                     simulator,
+                    faults: allow_faults,
                 },
             )
             .await
             .context("starting the server")?;
             println!("listening on {}", server.base_url());
+            if allow_faults {
+                println!("fault mode: POST /api/v1/admin/faults (admin token)");
+            }
             if demo {
                 for seller in server.sellers() {
                     println!(

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use sellerdash_api::paths;
+use sellerdash_api::{AdminAction, paths};
 
 /// Where the document is served (no token needed).
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
@@ -62,12 +62,19 @@ pub fn document() -> Value {
     let order = format!("{}/{{id}}", paths::ORDERS);
     let schemas: serde_json::Map<String, Value> = [
         "DashboardStats", "OrderPage", "Order", "CancelOrder", "PayoutStats", "PayoutHistory",
-        "CreateOrder", "TransitionOrder", "RecordVisits", "RunPayouts", "RunPayoutsResult",
+        "CreateOrder", "RecordVisits", "RunPayouts", "RunPayoutsResult",
         "CreateSeller", "CreatedSeller", "SellerList", "SellerAccount", "CreateProduct", "ProductInfo",
     ]
     .into_iter()
     .map(|name| (name.to_owned(), json!({"type": "object", "description": format!("sellerdash_api::{name}")})))
     .chain([(
+        "TransitionOrder".to_owned(),
+        json!({"type": "object", "required": ["action"], "properties": {
+            "action": {"type": "string", "enum": AdminAction::ALL.map(|a| serde_json::to_value(a).unwrap_or_default()),
+                       "description": "pay, process, ship, in_transit, deliver, complete; buyer_cancel before shipping; \
+                                       reopen sends a confirmed order back to pending (the buyer changed it)"},
+            "note": {"type": "string", "description": "A reason, for buyer_cancel and reopen"}}}),
+    ), (
         "ApiError".to_owned(),
         json!({"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found",

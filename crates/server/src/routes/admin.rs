@@ -103,3 +103,19 @@ pub async fn run_payouts(
         .await?;
     Ok(Json(RunPayoutsResult { payouts }))
 }
+
+/// Sets the fault plan (`POST /api/v1/admin/faults`, registered only when the server was
+/// started with faults allowed); answers the plan now in force.
+pub async fn set_fault(
+    _: AdminAuth,
+    State(state): State<AppState>,
+    Json(body): Json<crate::faults::SetFault>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let plan = body.plan().map_err(AppError::BadRequest)?;
+    state.faults().set_plan(plan.clone());
+    Ok(Json(serde_json::json!({
+        "fault": body.fault,
+        "delay_ms": body.delay_ms,
+        "path_prefix": plan.path_prefix,
+    })))
+}

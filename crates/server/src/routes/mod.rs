@@ -20,12 +20,16 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::error::{method_not_allowed, unknown_route};
+use crate::faults;
 use crate::idempotency;
 use crate::metrics;
 use crate::openapi;
 use crate::state::AppState;
 use crate::timeout;
 pub use crate::timeout::REQUEST_TIMEOUT;
+
+/// Sets the fault plan (admin token; only when the server allows faults).
+pub const ADMIN_FAULTS: &str = "/api/v1/admin/faults";
 
 /// The largest request body accepted (413 above).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -57,7 +61,11 @@ pub fn app_with_timeout(state: AppState, deadline: Duration) -> Router {
             idempotency::layer,
         ));
 
-    Router::new()
+    let mut router = Router::new();
+    if state.fault_endpoint() {
+        router = router.route(ADMIN_FAULTS, post(admin::set_fault));
+    }
+    router
         .route(paths::HEALTH, get(health))
         .route(openapi::OPENAPI_PATH, get(openapi_document))
         .route(paths::DASHBOARD, get(seller::dashboard))
@@ -78,6 +86,8 @@ pub fn app_with_timeout(state: AppState, deadline: Duration) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(deadline, timeout::layer))
+        // Outside the deadline: a stall lasts until the fault is cleared.
+        .layer(middleware::from_fn_with_state(state.clone(), faults::layer))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::count))
         .layer(
             TraceLayer::new_for_http()

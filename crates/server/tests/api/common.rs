@@ -54,6 +54,7 @@ pub async fn start(db: PathBuf, demo: bool, admin_token: Option<String>) -> Serv
             admin_token,
             demo,
             simulator: None,
+            faults: false,
         },
     )
     .await

@@ -196,3 +196,78 @@ async fn admin_create_checks_the_products() {
     );
     assert_error(&t.transition("ord_nope", "pay").await, 404, "not_found");
 }
+
+#[tokio::test]
+async fn reopen_sends_a_confirmed_order_back_to_pending() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let order = id(&t.create_order(&seller.id).await);
+    // Only a confirmed order can be reopened.
+    assert_error(&t.transition(&order, "reopen").await, 409, "conflict");
+    let (status, _) = t
+        .post(&seller.token, &paths::confirm_order(&order), None)
+        .await;
+    assert_eq!(status, 200);
+    let (code, reopened) = t.transition(&order, "reopen").await;
+    assert_eq!(code, 200, "{reopened}");
+    assert_eq!(reopened["status"], "pending");
+    let (_, pending) = t.get(&seller.token, paths::PENDING_ORDERS).await;
+    assert!(
+        pending["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == order.as_str()),
+        "the reopened order is waiting again: {pending}"
+    );
+    let (_, detail) = t.get(&seller.token, &paths::order(&order)).await;
+    let notes: Vec<_> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["note"].as_str())
+        .collect();
+    assert!(
+        notes.contains(&"Changed by the buyer, to confirm again"),
+        "{notes:?}"
+    );
+    // And the seller confirms it again.
+    let (status, again) = t
+        .post(&seller.token, &paths::confirm_order(&order), None)
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["status"], "confirmed");
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_admin_action() {
+    let t = demo_server().await;
+    let url = format!(
+        "{}{}",
+        t.server.base_url(),
+        sellerdash_server::openapi::OPENAPI_PATH
+    );
+    let doc: serde_json::Value = t
+        .client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions = &doc["components"]["schemas"]["TransitionOrder"]["properties"]["action"]["enum"];
+    assert_eq!(
+        actions,
+        &json!([
+            "pay",
+            "process",
+            "ship",
+            "in_transit",
+            "deliver",
+            "complete",
+            "buyer_cancel",
+            "reopen"
+        ])
+    );
+}

@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod dashboard;
 mod errors;
+mod faults;
 mod growth;
 mod idempotency;
 mod lifecycle;

@@ -90,6 +90,7 @@ async fn restart_on_the_same_database_and_port_keeps_the_data() {
         admin_token: None,
         demo: true,
         simulator: None,
+        faults: false,
     };
     let server = sellerdash_server::start(listener, config).await.unwrap();
     assert_eq!(server.addr(), addr);
@@ -115,6 +116,7 @@ async fn a_non_demo_server_needs_an_admin_token() {
         admin_token: None,
         demo: false,
         simulator: None,
+        faults: false,
     };
     assert!(sellerdash_server::start(listener, config).await.is_err());
     let server = start(db, false, Some("s3cret-admin".into())).await;

@@ -22,6 +22,7 @@ async fn the_simulator_places_and_advances_orders() {
         admin_token: None,
         demo: true,
         simulator: Some(simulator),
+        faults: false,
     };
     let server = sellerdash_server::start(listener, config).await.unwrap();
     assert_eq!(
