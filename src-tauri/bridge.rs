@@ -120,6 +120,7 @@ pub fn sink<R: Runtime>(
             }
             CoreEvent::PendingTotal { total } => tray::set_pending_total(&app, total),
             CoreEvent::NewPendingOrders(new) => notify(&app, &new),
+            CoreEvent::CacheNotices { notices } => emit(&app, events::CACHE_NOTICES, &notices),
         }
     }
 }

@@ -11,6 +11,7 @@ mod commands;
 mod config;
 mod embedded;
 mod export;
+mod notices;
 mod prefs;
 mod secret;
 mod shell;
@@ -31,6 +32,8 @@ pub mod events {
     pub const CONNECTIVITY_CHANGED: &str = "connectivity-changed";
     /// Payload: `{"page": "dashboard" | "pending"}`, sent from the tray menu.
     pub const NAVIGATE: &str = "navigate";
+    /// Payload: `Vec<sellerdash_state::CacheNotice>`, every notice not dismissed.
+    pub const CACHE_NOTICES: &str = "cache-notices";
 }
 
 /// The binary's entry point: parse the configuration, build and run the app.
@@ -119,6 +122,8 @@ pub fn run_app<R: Runtime>(
             commands::get_settings,
             commands::save_settings,
             commands::test_connection,
+            notices::cache_notices,
+            notices::dismiss_cache_notice,
         ])
         .on_window_event(window::on_window_event)
         .setup(move |app| {

@@ -82,6 +82,10 @@ pub fn event_lines(event: &CoreEvent) -> Vec<Value> {
             "type": "pending_total",
             "total": total,
         })],
+        CoreEvent::CacheNotices { notices } => notices
+            .iter()
+            .map(|notice| json!({ "type": "cache_notice", "notice": notice }))
+            .collect(),
     }
 }
 

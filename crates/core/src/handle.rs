@@ -9,7 +9,8 @@ use std::time::Duration;
 use sellerdash_api::{Order, OrderPage, OrderStatus, PayoutHistoryQuery};
 use sellerdash_query::{Listener, PolicyFn, QueryEngine};
 use sellerdash_state::{
-    AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
+    AppError, CacheNotice, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey,
+    QuerySnapshot,
 };
 use tokio::sync::mpsc;
 
@@ -18,10 +19,10 @@ use crate::export::{self, CsvExport};
 use crate::http::{HttpOptions, HttpSource, HttpSourceError};
 use crate::notifier::Notifier;
 use crate::policy::Policies;
-use crate::queries::SellerFetcher;
+use crate::queries::{SellerFetcher, SellerQuery};
 use crate::shared::{EventSink, Shared};
 use crate::source::{Source, SourceError};
-use crate::store::{Store, StoreError, StorePersist};
+use crate::store::{MemoryStore, Store, StoreError, StoreNotice, StorePersist};
 
 /// How long [`CoreHandle::shutdown`] waits for the tasks before aborting them.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -104,12 +105,30 @@ impl Core {
         source: Arc<dyn Source>,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
-        let store = SqliteStore::open_in(&config.data_dir).await?;
         let scope = account_scope(&config.marketplace_url, &config.token);
-        if store.set_scope(&scope).await? {
-            tracing::info!("the marketplace account changed; dropped the cached answers");
+        let opened = match SqliteStore::open_in(&config.data_dir).await {
+            Ok(store) => store.set_scope(&scope).await.map(|dropped| (store, dropped)),
+            Err(error) => Err(error),
+        };
+        match opened {
+            Ok((store, dropped)) => {
+                if dropped {
+                    tracing::info!("the marketplace account changed; dropped the cached answers");
+                }
+                Self::start_with(source, Arc::new(store), config.policies, sink).await
+            }
+            Err(error) => {
+                // No cache file can be written at all (a full or read-only disk): run on
+                // memory and say so, rather than not start.
+                tracing::warn!(%error, "the cache cannot be opened; keeping it in memory");
+                let store = Arc::new(MemoryStore::new());
+                let handle = Self::start_with(source, store, config.policies, sink).await?;
+                handle.shared.store_notice(StoreNotice::MemoryOnly {
+                    reason: error.to_string(),
+                });
+                Ok(handle)
+            }
         }
-        Self::start_with(source, Arc::new(store), config.policies, sink).await
     }
 
     /// Runs against any source and store: every cached answer is reported (as a snapshot
@@ -120,9 +139,18 @@ impl Core {
         policies: Policies,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
-        let cached = store.load_queries().await.unwrap_or_else(|error| {
+        let mut cached = store.load_queries().await.unwrap_or_else(|error| {
             tracing::warn!(%error, "cannot read the query cache; starting without it");
             Vec::new()
+        });
+        // An answer a page could not decode (written by another app version, say) is as
+        // good as none: the page loads it from the marketplace instead.
+        cached.retain(|entry| {
+            let readable = SellerQuery::parse(&entry.key).is_some_and(|q| q.decodes(&entry.data));
+            if !readable {
+                tracing::warn!(key = %entry.key, "dropping a cached answer that no longer decodes");
+            }
+            readable
         });
         let notified = store.notified_ids().await.unwrap_or_else(|error| {
             tracing::warn!(%error, "cannot read the notified orders; old orders may be notified again");
@@ -135,6 +163,12 @@ impl Core {
             sink,
             Notifier::new(notified),
         ));
+        let weak = Arc::downgrade(&shared);
+        store.on_notice(Arc::new(move |notice| {
+            if let Some(shared) = weak.upgrade() {
+                shared.store_notice(notice);
+            }
+        }));
         let pending_total = cached
             .iter()
             .find(|entry| entry.key == QueryKey::pending_orders())
@@ -209,6 +243,17 @@ impl CoreHandle {
     /// The server's count of pending orders (not the number of loaded rows), once known.
     pub fn pending_total(&self) -> Option<u64> {
         self.shared.pending_total()
+    }
+
+    /// The cache notices the seller has not dismissed (an unreadable cache rebuilt, the
+    /// cache kept in memory for lack of disk), oldest first.
+    pub fn cache_notices(&self) -> Vec<CacheNotice> {
+        self.shared.cache_notices()
+    }
+
+    /// The seller dismissed a cache notice; it is not shown again. Whether it was shown.
+    pub fn dismiss_cache_notice(&self, id: u64) -> bool {
+        self.shared.dismiss_cache_notice(id)
     }
 
     /// Fetches every running query under `prefix` now, unless it has a request in flight.

@@ -10,12 +10,14 @@ use chrono::Utc;
 use futures::future::BoxFuture;
 use sellerdash_api::OrderPage;
 use sellerdash_query::Listener;
-use sellerdash_state::{Connectivity, CoreEvent, QueryKey, QuerySnapshot};
+use sellerdash_state::{
+    CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, QueryKey, QuerySnapshot,
+};
 
 use crate::notifier::Notifier;
 use crate::policy::Policies;
 use crate::source::Source;
-use crate::store::Store;
+use crate::store::{Store, StoreNotice};
 
 /// Where the core reports: called once per event, in order, from the core's tasks. It must
 /// not block (send into a channel, emit a Tauri event).
@@ -29,6 +31,8 @@ pub(crate) struct Shared {
     pending_total: Mutex<Option<u64>>,
     notifier: tokio::sync::Mutex<Notifier>,
     window_visible: AtomicBool,
+    /// The cache notices not dismissed yet, and the last id given.
+    notices: Mutex<(Vec<CacheNotice>, u64)>,
 }
 
 impl Shared {
@@ -47,6 +51,7 @@ impl Shared {
             pending_total: Mutex::new(None),
             notifier: tokio::sync::Mutex::new(notifier),
             window_visible: AtomicBool::new(true),
+            notices: Mutex::new((Vec::new(), 0)),
         }
     }
 
@@ -92,6 +97,70 @@ impl Shared {
             self.emit(CoreEvent::NewPendingOrders(fresh));
         }
         self.set_pending_total(page.total);
+    }
+
+    /// The store said something the seller should know: update the notices and report them.
+    pub fn store_notice(&self, notice: StoreNotice) {
+        let notices = {
+            let mut guard = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+            let (notices, last_id) = &mut *guard;
+            let (kind, message) = match notice {
+                StoreNotice::Rebuilt { kept_as, .. } => (
+                    CacheNoticeKind::Rebuilt,
+                    format!(
+                        "The local cache was unreadable and has been rebuilt; the unreadable file was kept as {}. The pages fill again from the marketplace.",
+                        kept_as.display()
+                    ),
+                ),
+                StoreNotice::MemoryOnly { .. } => (
+                    CacheNoticeKind::MemoryOnly,
+                    "Disk full: the cache is kept in memory until restart. Pages keep updating; \
+                     Sellerdash writes the cache to disk again as soon as there is room."
+                        .to_owned(),
+                ),
+                StoreNotice::DiskBack => {
+                    notices.retain(|n| n.kind != CacheNoticeKind::MemoryOnly);
+                    return self.emit(CoreEvent::CacheNotices {
+                        notices: notices.clone(),
+                    });
+                }
+            };
+            if kind == CacheNoticeKind::MemoryOnly && notices.iter().any(|n| n.kind == kind) {
+                return;
+            }
+            *last_id += 1;
+            notices.push(CacheNotice {
+                id: *last_id,
+                kind,
+                message,
+                at: Utc::now(),
+            });
+            notices.clone()
+        };
+        self.emit(CoreEvent::CacheNotices { notices });
+    }
+
+    pub fn cache_notices(&self) -> Vec<CacheNotice> {
+        self.notices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone()
+    }
+
+    /// The seller dismissed a notice: it is not shown again this run. Whether it was shown.
+    pub fn dismiss_cache_notice(&self, id: u64) -> bool {
+        let notices = {
+            let mut guard = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+            let before = guard.0.len();
+            guard.0.retain(|n| n.id != id);
+            if guard.0.len() == before {
+                return false;
+            }
+            guard.0.clone()
+        };
+        self.emit(CoreEvent::CacheNotices { notices });
+        true
     }
 
     pub fn set_window_visible(&self, visible: bool) {
