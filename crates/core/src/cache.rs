@@ -27,9 +27,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use sellerdash_state::QueryKey;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMappedMutexGuard, OwnedMutexGuard};
 use tokio::time::Instant;
@@ -142,74 +140,80 @@ impl SqliteStore {
     /// Opens (creating it and its directory if needed) `<data_dir>/cache.sqlite`. An
     /// unreadable file is renamed to `cache.sqlite.corrupt-<unix seconds>` and a fresh one
     /// created; [`Self::rebuilt`] then says where it was kept.
-    pub async fn open_in(data_dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(data_dir)?;
-        let path = data_dir.join(CACHE_FILE);
-        match Self::open(&path).await {
-            Ok(store) => Ok(store),
-            Err(error) => {
-                let aside = move_aside(&path)?;
-                tracing::warn!(%error, moved_to = %aside.display(), "the cache could not be opened; starting with an empty one");
-                let mut store = Self::open(&path).await?;
-                if let Some(inner) = Arc::get_mut(&mut store.inner) {
-                    inner.rebuilt = Some((aside, error.to_string()));
+    pub fn open_in(data_dir: &Path) -> BoxFuture<'_, Result<Self, StoreError>> {
+        Box::pin(async move {
+            std::fs::create_dir_all(data_dir)?;
+            let path = data_dir.join(CACHE_FILE);
+            match Self::open(&path).await {
+                Ok(store) => Ok(store),
+                Err(error) => {
+                    let aside = move_aside(&path)?;
+                    tracing::warn!(%error, moved_to = %aside.display(), "the cache could not be opened; starting with an empty one");
+                    let mut store = Self::open(&path).await?;
+                    if let Some(inner) = Arc::get_mut(&mut store.inner) {
+                        inner.rebuilt = Some((aside, error.to_string()));
+                    }
+                    Ok(store)
                 }
-                Ok(store)
             }
-        }
+        })
     }
 
     /// Opens the SQLite file at `path` and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        if path.is_dir() {
-            return Err(StoreError::Corrupt(format!(
-                "{} is a directory, not a database",
-                path.display()
-            )));
-        }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
-        // One connection that lives as long as the store: per-connection settings stick.
-        let mut writer = options.connect().await?;
-        if let Err(error) = init(&mut writer).await {
-            // Closing a connection to a damaged file may itself fail; it is moved aside next.
-            let _ = writer.close().await;
-            return Err(error);
-        }
-        let mut readers = Vec::new();
-        for _ in 0..READERS {
-            match options.clone().read_only(true).connect().await {
-                Ok(reader) => readers.push(Arc::new(AsyncMutex::new(Some(reader)))),
-                Err(error) => {
-                    let _ = writer.close().await;
-                    return Err(error.into());
+    pub fn open(path: &Path) -> BoxFuture<'_, Result<Self, StoreError>> {
+        Box::pin(async move {
+            if path.is_dir() {
+                return Err(StoreError::Corrupt(format!(
+                    "{} is a directory, not a database",
+                    path.display()
+                )));
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(BUSY_TIMEOUT)
+                .foreign_keys(true);
+            // One connection that lives as long as the store: per-connection settings stick.
+            let mut writer = connect(options.clone()).await?;
+            if let Err(error) = init(&mut writer).await {
+                // Closing a connection to a damaged file may itself fail; it is moved aside next.
+                let _ = writer.close().await;
+                return Err(error);
+            }
+            let mut readers = Vec::new();
+            for _ in 0..READERS {
+                match connect(options.clone().read_only(true)).await {
+                    Ok(reader) => readers.push(Arc::new(AsyncMutex::new(Some(reader)))),
+                    Err(error) => {
+                        let _ = writer.close().await;
+                        return Err(error.into());
+                    }
                 }
             }
-        }
-        Ok(Self {
-            inner: Arc::new(Inner {
-                writer: Arc::new(AsyncMutex::new(Some(writer))),
-                in_transaction: Arc::new(AtomicBool::new(false)),
-                readers,
-                next_reader: AtomicUsize::new(0),
-                rebuilt: None,
-                memory: Mutex::new(None),
-                sink: Mutex::new(None),
-            }),
+            Ok(Self {
+                inner: Arc::new(Inner {
+                    writer: Arc::new(AsyncMutex::new(Some(writer))),
+                    in_transaction: Arc::new(AtomicBool::new(false)),
+                    readers,
+                    next_reader: AtomicUsize::new(0),
+                    rebuilt: None,
+                    memory: Mutex::new(None),
+                    sink: Mutex::new(None),
+                }),
+            })
         })
     }
 
     /// Starts a transaction on the one write connection, after every write queued before it
     /// (in order, without a timeout). This is how other parts of the app write their own
     /// tables in the cache file; keep transactions short, the pollers' writes wait for them.
-    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
-        let turn = self.writer_turn().await?;
-        self.begin_on(turn).await
+    pub fn begin_write(&self) -> BoxFuture<'_, Result<WriteTx, StoreError>> {
+        Box::pin(async move {
+            let turn = self.writer_turn().await?;
+            self.begin_on(turn).await
+        })
     }
 
     /// Waits for the writer's turn (without starting a transaction).
@@ -234,19 +238,22 @@ impl SqliteStore {
     }
 
     /// A read connection: a free one if there is one, else the next in turn once free.
-    pub async fn read(&self) -> Result<ReadConn, StoreError> {
-        let readers = &self.inner.readers;
-        let free = readers
-            .iter()
-            .find_map(|reader| Arc::clone(reader).try_lock_owned().ok());
-        let guard = match free {
-            Some(guard) => guard,
-            None => {
-                let next = self.inner.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
-                Arc::clone(&readers[next]).lock_owned().await
-            }
-        };
-        OwnedMutexGuard::try_map(guard, Option::as_mut).map_err(|_| StoreError::Closed)
+    pub fn read(&self) -> BoxFuture<'_, Result<ReadConn, StoreError>> {
+        Box::pin(async move {
+            let readers = &self.inner.readers;
+            let free = readers
+                .iter()
+                .find_map(|reader| Arc::clone(reader).try_lock_owned().ok());
+            let guard = match free {
+                Some(guard) => guard,
+                None => {
+                    let next =
+                        self.inner.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
+                    Arc::clone(&readers[next]).lock_owned().await
+                }
+            };
+            OwnedMutexGuard::try_map(guard, Option::as_mut).map_err(|_| StoreError::Closed)
+        })
     }
 
     /// Where the unreadable cache file found at open was kept, and SQLite's complaint.
@@ -265,20 +272,22 @@ impl SqliteStore {
     /// Ties the cached answers to one marketplace account: when `scope` differs from the
     /// one stored, the cached answers (another account's data) are dropped. Returns whether
     /// they were. The notified-order set is kept: order ids are opaque and unique.
-    pub async fn set_scope(&self, scope: &str) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let stored = meta(&mut tx, "scope").await?;
-        let changed = stored.as_deref() != Some(scope);
-        if changed {
-            if stored.is_some() {
-                sqlx::query("DELETE FROM query_cache")
-                    .execute(&mut *tx)
-                    .await?;
+    pub fn set_scope<'a>(&'a self, scope: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let mut tx = self.begin_write().await?;
+            let stored = meta(&mut tx, "scope").await?;
+            let changed = stored.as_deref() != Some(scope);
+            if changed {
+                if stored.is_some() {
+                    sqlx::query("DELETE FROM query_cache")
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                set_meta(&mut tx, "scope", scope).await?;
             }
-            set_meta(&mut tx, "scope", scope).await?;
-        }
-        tx.commit().await?;
-        Ok(changed && stored.is_some())
+            tx.commit().await?;
+            Ok(changed && stored.is_some())
+        })
     }
 
     async fn load(&self) -> Result<Vec<CachedQuery>, StoreError> {
@@ -433,9 +442,25 @@ async fn write_rows(
     Ok(())
 }
 
-/// Migrates, checks and version-stamps a freshly opened file.
-async fn init(writer: &mut SqliteConnection) -> Result<(), StoreError> {
-    sqlx::migrate!("./migrations").run(&mut *writer).await?;
+/// Opens one connection (boxed, so callers' futures stay `Send`).
+fn connect(
+    options: SqliteConnectOptions,
+) -> BoxFuture<'static, Result<SqliteConnection, sqlx::Error>> {
+    Box::pin(async move { options.connect().await })
+}
+
+/// Migrates, checks and version-stamps a freshly opened file (boxed, so callers' futures
+/// stay `Send`).
+fn init(writer: &mut SqliteConnection) -> BoxFuture<'_, Result<(), StoreError>> {
+    Box::pin(init_inner(writer))
+}
+
+async fn init_inner(writer: &mut SqliteConnection) -> Result<(), StoreError> {
+    // `run_direct` on the connection itself: `run` takes an `Acquire`, whose future is not
+    // `Send` for every lifetime (sqlx's documented way around it).
+    sqlx::migrate!("./migrations")
+        .run_direct(None, &mut *writer, false)
+        .await?;
     // Read every page's structure now, so a damaged file fails here, at start-up, not
     // mid-poll.
     let check: String = sqlx::query_scalar("PRAGMA quick_check(1)")

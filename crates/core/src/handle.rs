@@ -107,7 +107,10 @@ impl Core {
     ) -> Result<CoreHandle, CoreError> {
         let scope = account_scope(&config.marketplace_url, &config.token);
         let opened = match SqliteStore::open_in(&config.data_dir).await {
-            Ok(store) => store.set_scope(&scope).await.map(|dropped| (store, dropped)),
+            Ok(store) => store
+                .set_scope(&scope)
+                .await
+                .map(|dropped| (store, dropped)),
             Err(error) => Err(error),
         };
         match opened {

@@ -21,7 +21,9 @@ mod shared;
 mod source;
 mod store;
 
-pub use cache::{CACHE_CONTRACT, CACHE_FILE, DISK_RETRY, ReadConn, SqliteStore, WriteTx, account_scope};
+pub use cache::{
+    CACHE_CONTRACT, CACHE_FILE, DISK_RETRY, ReadConn, SqliteStore, WriteTx, account_scope,
+};
 pub use check::{CHECK_TIMEOUT, check_connection};
 pub use export::CsvExport;
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
@@ -33,6 +35,6 @@ pub use source::{Source, SourceError, SourceResult};
 pub use store::{CachedQuery, MemoryStore, NoticeSink, Store, StoreError, StoreNotice};
 
 pub use sellerdash_state::{
-    AppError, CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryDiagnostics, QueryKey,
-    QuerySnapshot, QueryStatus,
+    AppError, CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, ErrorKind, NewPendingOrders,
+    QueryDiagnostics, QueryKey, QuerySnapshot, QueryStatus,
 };

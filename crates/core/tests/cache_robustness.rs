@@ -73,7 +73,10 @@ async fn answers_cached_by_another_contract_version_are_dropped_at_open() {
         .save_query(&entry(QueryKey::dashboard(), dashboard_json()))
         .await
         .unwrap();
-    store.add_notified(&["o1".into()], Utc::now()).await.unwrap();
+    store
+        .add_notified(&["o1".into()], Utc::now())
+        .await
+        .unwrap();
     store.close().await;
 
     // The same version: kept.
@@ -93,11 +96,10 @@ async fn answers_cached_by_another_contract_version_are_dropped_at_open() {
     assert!(store.load_queries().await.unwrap().is_empty());
     // The notified set is not contract JSON: kept, so no order is announced twice.
     assert!(store.notified_ids().await.unwrap().contains("o1"));
-    let stamp: String =
-        sqlx::query_scalar("SELECT value FROM cache_meta WHERE name = 'contract'")
-            .fetch_one(&mut *store.read().await.unwrap())
-            .await
-            .unwrap();
+    let stamp: String = sqlx::query_scalar("SELECT value FROM cache_meta WHERE name = 'contract'")
+        .fetch_one(&mut *store.read().await.unwrap())
+        .await
+        .unwrap();
     assert_eq!(stamp, CACHE_CONTRACT.to_string());
     store.close().await;
 }
@@ -158,7 +160,10 @@ async fn every_cached_query_of_the_account_is_restored_at_start() {
     })
     .unwrap();
     let keys = [
-        (QueryKey::order("o-7"), serde_json::to_value(&order).unwrap()),
+        (
+            QueryKey::order("o-7"),
+            serde_json::to_value(&order).unwrap(),
+        ),
         (
             QueryKey::sales_page(&[sellerdash_api::OrderStatus::Shipped], "", 2),
             page,
@@ -187,7 +192,12 @@ async fn every_cached_query_of_the_account_is_restored_at_start() {
         let snapshot = core.observe(&stored.key).unwrap();
         assert!(snapshot.from_cache, "{}", stored.key);
         assert_eq!(snapshot.data.as_ref(), Some(&stored.data), "{}", stored.key);
-        assert_eq!(snapshot.updated_at, Some(stored.fetched_at), "{}", stored.key);
+        assert_eq!(
+            snapshot.updated_at,
+            Some(stored.fetched_at),
+            "{}",
+            stored.key
+        );
     }
     core.shutdown().await;
 }
@@ -202,7 +212,12 @@ async fn garbage_truncated_or_a_directory_in_place_of_the_cache_is_moved_aside_a
     {
         let store = SqliteStore::open_in(truncated.path()).await.unwrap();
         let entries: Vec<CachedQuery> = (0..400)
-            .map(|i| entry(QueryKey::order(&format!("o{i}")), json!({ "pad": "x".repeat(400) })))
+            .map(|i| {
+                entry(
+                    QueryKey::order(&format!("o{i}")),
+                    json!({ "pad": "x".repeat(400) }),
+                )
+            })
             .collect();
         store.save_queries(&entries).await.unwrap();
         // Closing the last connection checkpoints the WAL into the file.
@@ -285,10 +300,12 @@ async fn set_max_pages(store: &SqliteStore, pages: Option<i64>) {
             .await
             .unwrap(),
     };
-    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA max_page_count = {pages}")))
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA max_page_count = {pages}"
+    )))
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -310,11 +327,19 @@ async fn a_full_disk_keeps_the_cache_in_memory_says_so_and_goes_back_to_disk() {
     fill_the_disk(&store).await;
 
     let big: Vec<CachedQuery> = (0..50)
-        .map(|i| entry(QueryKey::order(&format!("o{i}")), json!({ "pad": "y".repeat(2000) })))
+        .map(|i| {
+            entry(
+                QueryKey::order(&format!("o{i}")),
+                json!({ "pad": "y".repeat(2000) }),
+            )
+        })
         .collect();
     // The write does not fail: the store keeps it in memory and says so once.
     store.save_queries(&big).await.unwrap();
-    store.add_notified(&["n1".into()], Utc::now()).await.unwrap();
+    store
+        .add_notified(&["n1".into()], Utc::now())
+        .await
+        .unwrap();
     store
         .save_query(&entry(QueryKey::payout_stats(), json!({ "updated": 2 })))
         .await
@@ -426,7 +451,11 @@ async fn the_core_on_a_full_disk_keeps_updating_pages_and_warns() {
         }
     }
     assert!(store.is_memory_only());
-    assert_eq!(core.cache_notices().len(), 1, "one warning, not one per write");
+    assert_eq!(
+        core.cache_notices().len(),
+        1,
+        "one warning, not one per write"
+    );
     core.shutdown().await;
 }
 
@@ -549,8 +578,16 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
     assert!(started.elapsed() >= Duration::from_secs(297));
 
     let errors = errors.lock().unwrap().clone();
-    assert!(errors.is_empty(), "{} errors: {:?}", errors.len(), &errors[..errors.len().min(5)]);
-    assert!(reads.load(Ordering::Relaxed) >= 500, "readers ran throughout");
+    assert!(
+        errors.is_empty(),
+        "{} errors: {:?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
+    assert!(
+        reads.load(Ordering::Relaxed) >= 500,
+        "readers ran throughout"
+    );
     let loaded = store.load_queries().await.unwrap();
     let orders: Vec<&CachedQuery> = loaded
         .iter()
@@ -566,7 +603,10 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
         .fetch_one(&mut *store.read().await.unwrap())
         .await
         .unwrap();
-    assert_eq!(action_rows + usize::try_from(action_table).unwrap(), ACTIONS);
+    assert_eq!(
+        action_rows + usize::try_from(action_table).unwrap(),
+        ACTIONS
+    );
     assert_eq!(action_rows, ACTIONS / 2);
     store.close().await;
 }
