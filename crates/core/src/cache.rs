@@ -16,6 +16,7 @@
 //!   to memory: answers and notified ids are kept in memory for the rest of the run
 //!   ([`StoreNotice::MemoryOnly`]), the disk is tried again every [`DISK_RETRY`], and what
 //!   memory holds is written to it as soon as it takes writes ([`StoreNotice::DiskBack`]).
+//! - **Bounded.** Answers not refreshed for [`KEEP_UNUSED`] are dropped at open.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,9 @@ pub const CACHE_FILE: &str = "cache.sqlite";
 /// contract type changes incompatibly: answers cached by an app with another version are
 /// dropped at open.
 pub const CACHE_CONTRACT: u32 = 1;
+
+/// Cached answers not refreshed for this long are dropped at open.
+pub const KEEP_UNUSED: chrono::TimeDelta = chrono::TimeDelta::days(60);
 
 /// How long a store kept in memory waits before trying the disk again.
 pub const DISK_RETRY: Duration = Duration::from_secs(60);
@@ -492,6 +496,13 @@ async fn init_inner(writer: &mut SqliteConnection) -> Result<(), StoreError> {
         }
         set_meta(&mut tx, "contract", &contract).await?;
     }
+    // Answers nobody fetched for a long time (an order looked at once, a search) go, so the
+    // file does not grow without end. RFC 3339 UTC: the first 19 characters sort as time.
+    let cutoff = (Utc::now() - KEEP_UNUSED).format("%Y-%m-%dT%H:%M:%S").to_string();
+    sqlx::query("DELETE FROM query_cache WHERE substr(fetched_at, 1, 19) < ?")
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -105,6 +105,7 @@ impl Core {
         source: Arc<dyn Source>,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
+        let started = std::time::Instant::now();
         let scope = account_scope(&config.marketplace_url, &config.token);
         let opened = match SqliteStore::open_in(&config.data_dir).await {
             Ok(store) => store
@@ -118,7 +119,14 @@ impl Core {
                 if dropped {
                     tracing::info!("the marketplace account changed; dropped the cached answers");
                 }
-                Self::start_with(source, Arc::new(store), config.policies, sink).await
+                let handle =
+                    Self::start_with(source, Arc::new(store), config.policies, sink).await?;
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis(),
+                    restored = handle.engine.snapshots().len(),
+                    "started from the cache"
+                );
+                Ok(handle)
             }
             Err(error) => {
                 // No cache file can be written at all (a full or read-only disk): run on

@@ -22,7 +22,8 @@ mod source;
 mod store;
 
 pub use cache::{
-    CACHE_CONTRACT, CACHE_FILE, DISK_RETRY, ReadConn, SqliteStore, WriteTx, account_scope,
+    CACHE_CONTRACT, CACHE_FILE, DISK_RETRY, KEEP_UNUSED, ReadConn, SqliteStore, WriteTx,
+    account_scope,
 };
 pub use check::{CHECK_TIMEOUT, check_connection};
 pub use export::CsvExport;

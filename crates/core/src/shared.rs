@@ -112,11 +112,18 @@ impl Shared {
                         kept_as.display()
                     ),
                 ),
-                StoreNotice::MemoryOnly { .. } => (
+                StoreNotice::MemoryOnly { reason } => (
                     CacheNoticeKind::MemoryOnly,
-                    "Disk full: the cache is kept in memory until restart. Pages keep updating; \
-                     Sellerdash writes the cache to disk again as soon as there is room."
-                        .to_owned(),
+                    if reason.is_empty() || reason.contains("full") {
+                        "Disk full: the cache is kept in memory until restart. Pages keep \
+                         updating; Sellerdash writes the cache to disk again as soon as there is room."
+                            .to_owned()
+                    } else {
+                        format!(
+                            "The local cache cannot be written ({reason}): it is kept in memory \
+                             until restart. Pages keep updating."
+                        )
+                    },
                 ),
                 StoreNotice::DiskBack => {
                     notices.retain(|n| n.kind != CacheNoticeKind::MemoryOnly);

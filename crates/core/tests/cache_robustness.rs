@@ -610,3 +610,60 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
     assert_eq!(action_rows, ACTIONS / 2);
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_cache_that_cannot_be_created_at_all_runs_in_memory_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // The data folder's place is taken by a file: nothing can be created there.
+    let blocked = dir.path().join("data");
+    std::fs::write(&blocked, b"a file, not a folder").unwrap();
+    let source = FakeSource::new();
+    source.set_pending(vec![summary("a", 1)]);
+    let (sink, mut events) = channel_sink();
+    let core = Core::start_with_source(config(&blocked.join("profile")), source, sink)
+        .await
+        .unwrap();
+    let notices = core.cache_notices();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].kind, CacheNoticeKind::MemoryOnly);
+    assert!(
+        notices[0]
+            .message
+            .starts_with("The local cache cannot be written ("),
+        "{}",
+        notices[0].message
+    );
+    // The pages fill all the same.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(event, CoreEvent::NewPendingOrders(_)) {
+            break;
+        }
+    }
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn answers_not_refreshed_for_months_are_dropped_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open_in(dir.path()).await.unwrap();
+    let mut old = entry(QueryKey::order("old"), json!({ "id": "old" }));
+    old.fetched_at = Utc::now() - sellerdash_core::KEEP_UNUSED - TimeDelta::days(1);
+    let recent = entry(QueryKey::order("recent"), json!({ "id": "recent" }));
+    store.save_queries(&[old, recent]).await.unwrap();
+    store.close().await;
+    let store = SqliteStore::open_in(dir.path()).await.unwrap();
+    let keys: Vec<QueryKey> = store
+        .load_queries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.key)
+        .collect();
+    assert_eq!(keys, [QueryKey::order("recent")]);
+    store.close().await;
+}

@@ -186,6 +186,14 @@ async fn a_garbage_cache_file_is_moved_aside_said_once_and_the_dashboard_fills_a
     anyhow::ensure!(caches.len() == 1, "one cache file: {caches:?}");
     let garbage: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&caches[0], &garbage)?;
+    // Only the garbage: a write-ahead log left by the last run would still hold the pages.
+    for suffix in ["-wal", "-shm"] {
+        let mut companion = caches[0].clone().into_os_string();
+        companion.push(suffix);
+        if Path::new(&companion).exists() {
+            std::fs::remove_file(&companion)?;
+        }
+    }
 
     let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
     let message = app
