@@ -498,7 +498,9 @@ async fn init_inner(writer: &mut SqliteConnection) -> Result<(), StoreError> {
     }
     // Answers nobody fetched for a long time (an order looked at once, a search) go, so the
     // file does not grow without end. RFC 3339 UTC: the first 19 characters sort as time.
-    let cutoff = (Utc::now() - KEEP_UNUSED).format("%Y-%m-%dT%H:%M:%S").to_string();
+    let cutoff = (Utc::now() - KEEP_UNUSED)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
     sqlx::query("DELETE FROM query_cache WHERE substr(fetched_at, 1, 19) < ?")
         .bind(cutoff)
         .execute(&mut *tx)

@@ -77,7 +77,9 @@ async fn with_the_server_down_every_visited_page_shows_its_cached_data_and_age()
         .attr("data-order-id")
         .await?
         .ok_or_else(|| anyhow::anyhow!("a sales row names its order"))?;
-    let rows_online = app.attrs("[data-testid=sales-row]", "data-order-id").await?;
+    let rows_online = app
+        .attrs("[data-testid=sales-row]", "data-order-id")
+        .await?;
     app.click(&format!(
         "[data-testid=sales-row][data-order-id=\"{order_id}\"] button"
     ))
@@ -89,7 +91,8 @@ async fn with_the_server_down_every_visited_page_shows_its_cached_data_and_age()
     .await?;
 
     app.click("[data-testid=nav-pending]").await?;
-    app.wait_for("[data-testid=pending-total]", FIRST_DATA).await?;
+    app.wait_for("[data-testid=pending-total]", FIRST_DATA)
+        .await?;
     let pending_total = marketplace.pending().await?.total;
 
     app.click("[data-testid=nav-payouts]").await?;
@@ -106,8 +109,10 @@ async fn with_the_server_down_every_visited_page_shows_its_cached_data_and_age()
     let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
 
     // Dashboard: the figures of the last session, marked as cached with their age.
-    app.wait_text("[data-testid=stat-revenue]", FROM_CACHE, |text| text == revenue)
-        .await?;
+    app.wait_text("[data-testid=stat-revenue]", FROM_CACHE, |text| {
+        text == revenue
+    })
+    .await?;
     shows_cached(&app, "dashboard").await?;
     app.click("[data-testid=period-today]").await?;
     app.wait_for("[data-period=\"today\"]", FROM_CACHE).await?;
@@ -125,7 +130,8 @@ async fn with_the_server_down_every_visited_page_shows_its_cached_data_and_age()
     )
     .await?;
     assert_eq!(
-        app.attrs("[data-testid=sales-row]", "data-order-id").await?,
+        app.attrs("[data-testid=sales-row]", "data-order-id")
+            .await?,
         rows_online
     );
     shows_cached(&app, "sales").await?;
@@ -220,7 +226,11 @@ async fn a_garbage_cache_file_is_moved_aside_said_once_and_the_dashboard_fills_a
         "the notice names {}: {message}",
         kept[0].display()
     );
-    assert_eq!(std::fs::read(&kept[0])?, garbage, "the kept file is the original");
+    assert_eq!(
+        std::fs::read(&kept[0])?,
+        garbage,
+        "the kept file is the original"
+    );
 
     // The dashboard fills from the server, and the new cache with it.
     let api = marketplace
