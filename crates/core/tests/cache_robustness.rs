@@ -506,8 +506,9 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
         .map(|n| {
             let (store, errors) = (store.clone(), Arc::clone(&errors));
             tokio::spawn(async move {
-                // Spread over the 5 minutes, not aligned with the polls.
-                tokio::time::sleep(Duration::from_millis(5_900 * n as u64 + 700)).await;
+                // Ten bursts of five at once, spread over the 5 minutes, not aligned with
+                // the polls.
+                tokio::time::sleep(Duration::from_millis(29_300 * (n / 5) as u64 + 700)).await;
                 let result = if n % 2 == 0 {
                     store
                         .save_query(&CachedQuery {
