@@ -121,6 +121,7 @@ pub fn sink<R: Runtime>(
             CoreEvent::PendingTotal { total } => tray::set_pending_total(&app, total),
             CoreEvent::NewPendingOrders(new) => notify(&app, &new),
             CoreEvent::OutboxChanged(entries) => emit(&app, events::OUTBOX_CHANGED, &entries),
+            CoreEvent::CacheNotices { notices } => emit(&app, events::CACHE_NOTICES, &notices),
         }
     }
 }

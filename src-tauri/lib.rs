@@ -11,6 +11,7 @@ mod commands;
 mod config;
 mod embedded;
 mod export;
+mod notices;
 mod prefs;
 mod secret;
 mod shell;
@@ -34,6 +35,8 @@ pub mod events {
     /// Payload: `[sellerdash_state::outbox::OutboxEntry]`, the unsettled actions and unread
     /// rejections.
     pub const OUTBOX_CHANGED: &str = "outbox-changed";
+    /// Payload: `Vec<sellerdash_state::CacheNotice>`, every notice not dismissed.
+    pub const CACHE_NOTICES: &str = "cache-notices";
 }
 
 /// The binary's entry point: parse the configuration, build and run the app.
@@ -124,6 +127,8 @@ pub fn run_app<R: Runtime>(
             commands::get_settings,
             commands::save_settings,
             commands::test_connection,
+            notices::cache_notices,
+            notices::dismiss_cache_notice,
         ])
         .on_window_event(window::on_window_event)
         .setup(move |app| {

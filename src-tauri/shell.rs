@@ -19,7 +19,7 @@ use sellerdash_state::settings::{
     SettingsError, SettingsView,
 };
 use sellerdash_state::{AppError, QueryKey, QuerySnapshot};
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::bridge::{AlertPrefs, BridgeState};
 use crate::config::{AppConfig, Marketplace};
@@ -298,6 +298,10 @@ impl Shell {
             }
         };
         tray::reset(app);
+        // The banners show the new core's cache notices (none, usually), not the old one's.
+        if let Err(error) = app.emit(crate::events::CACHE_NOTICES, core.cache_notices()) {
+            tracing::warn!(%error, "cannot report the cache notices");
+        }
         let old = self.core();
         core.set_window_visible(old.window_visible());
         {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{Header, OutboxNotices};
+use crate::components::{CacheNotices, Header, OutboxNotices};
 use crate::pages::{
     DashboardPage, DiagnosticsPage, OrderDetailsPage, PayoutsPage, PendingPage, SalesPage,
     SettingsPage,
@@ -41,6 +41,7 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <Header />
+            <CacheNotices />
             <main class="content"><OutboxNotices />{page}</main>
         </ContextProvider<AppContext>>
     }

@@ -154,3 +154,22 @@ pub async fn test_connection(
 ) -> Result<sellerdash_state::settings::ConnectionCheck, AppError> {
     tauri::invoke("test_connection", &TestArgs { url, token }).await
 }
+
+/// Event: the cache notices not dismissed yet changed (payload `Vec<CacheNotice>`).
+pub const CACHE_NOTICES: &str = "cache-notices";
+
+#[derive(Serialize)]
+struct NoticeArgs {
+    id: u64,
+}
+
+/// The cache notices the seller has not dismissed (an unreadable cache rebuilt, the cache
+/// kept in memory for lack of disk).
+pub async fn cache_notices() -> Result<Vec<sellerdash_state::CacheNotice>, AppError> {
+    tauri::invoke("cache_notices", &NoArgs {}).await
+}
+
+/// The seller closed the banner of notice `id`; the shell does not report it again.
+pub async fn dismiss_cache_notice(id: u64) -> Result<bool, AppError> {
+    tauri::invoke("dismiss_cache_notice", &NoticeArgs { id }).await
+}

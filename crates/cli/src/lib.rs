@@ -86,6 +86,10 @@ pub fn event_lines(event: &CoreEvent) -> Vec<Value> {
             "type": "outbox_changed",
             "actions": entries,
         })],
+        CoreEvent::CacheNotices { notices } => notices
+            .iter()
+            .map(|notice| json!({ "type": "cache_notice", "notice": notice }))
+            .collect(),
     }
 }
 

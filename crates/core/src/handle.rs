@@ -10,7 +10,8 @@ use sellerdash_api::{Order, OrderPage, OrderStatus, PayoutHistoryQuery};
 use sellerdash_query::{Listener, PolicyFn, QueryEngine};
 use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry};
 use sellerdash_state::{
-    AppError, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
+    AppError, CacheNotice, Connectivity, CoreEvent, ErrorKind, QueryDiagnostics, QueryKey,
+    QuerySnapshot,
 };
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -24,10 +25,10 @@ use crate::outbox::{
     FirstTry, MemoryOutbox, Outbox, OutboxHost, OutboxStore, SqliteOutbox, Submit, idempotency_key,
 };
 use crate::policy::Policies;
-use crate::queries::SellerFetcher;
+use crate::queries::{SellerFetcher, SellerQuery};
 use crate::shared::{EventSink, Shared};
 use crate::source::{Source, SourceError};
-use crate::store::{Store, StoreError, StorePersist};
+use crate::store::{MemoryStore, Store, StoreError, StoreNotice, StorePersist};
 
 /// How long [`CoreHandle::shutdown`] waits for the tasks before aborting them.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -110,21 +111,49 @@ impl Core {
         source: Arc<dyn Source>,
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
-        let store = SqliteStore::open_in(&config.data_dir).await?;
+        let started = std::time::Instant::now();
         let scope = account_scope(&config.marketplace_url, &config.token);
-        if store.set_scope(&scope).await? {
-            tracing::info!("the marketplace account changed; dropped the cached answers");
+        let opened = match SqliteStore::open_in(&config.data_dir).await {
+            Ok(store) => store
+                .set_scope(&scope)
+                .await
+                .map(|dropped| (store, dropped)),
+            Err(error) => Err(error),
+        };
+        match opened {
+            Ok((store, dropped)) => {
+                if dropped {
+                    tracing::info!("the marketplace account changed; dropped the cached answers");
+                }
+                // The outbox lives in the same file, kept per account like the cache.
+                let outbox = SqliteOutbox::new(store.clone(), scope);
+                let handle = Self::start_with_outbox(
+                    source,
+                    Arc::new(store),
+                    Arc::new(outbox),
+                    config.policies,
+                    sink,
+                )
+                .await?;
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis(),
+                    restored = handle.engine.snapshots().len(),
+                    "started from the cache"
+                );
+                Ok(handle)
+            }
+            Err(error) => {
+                // No cache file can be written at all (a full or read-only disk): run on
+                // memory and say so, rather than not start.
+                tracing::warn!(%error, "the cache cannot be opened; keeping it in memory");
+                let store = Arc::new(MemoryStore::new());
+                let handle = Self::start_with(source, store, config.policies, sink).await?;
+                handle.shared.store_notice(StoreNotice::MemoryOnly {
+                    reason: error.to_string(),
+                });
+                Ok(handle)
+            }
         }
-        // The outbox lives in the same file, kept per account like the cache.
-        let outbox = SqliteOutbox::new(store.pool().clone(), scope);
-        Self::start_with_outbox(
-            source,
-            Arc::new(store),
-            Arc::new(outbox),
-            config.policies,
-            sink,
-        )
-        .await
     }
 
     /// Runs against any source and store: every cached answer is reported (as a snapshot
@@ -149,9 +178,18 @@ impl Core {
         sink: EventSink,
     ) -> Result<CoreHandle, CoreError> {
         let outbox = Arc::new(Outbox::new(outbox));
-        let cached = store.load_queries().await.unwrap_or_else(|error| {
+        let mut cached = store.load_queries().await.unwrap_or_else(|error| {
             tracing::warn!(%error, "cannot read the query cache; starting without it");
             Vec::new()
+        });
+        // An answer a page could not decode (written by another app version, say) is as
+        // good as none: the page loads it from the marketplace instead.
+        cached.retain(|entry| {
+            let readable = SellerQuery::parse(&entry.key).is_some_and(|q| q.decodes(&entry.data));
+            if !readable {
+                tracing::warn!(key = %entry.key, "dropping a cached answer that no longer decodes");
+            }
+            readable
         });
         let notified = store.notified_ids().await.unwrap_or_else(|error| {
             tracing::warn!(%error, "cannot read the notified orders; old orders may be notified again");
@@ -165,6 +203,12 @@ impl Core {
             Notifier::new(notified),
             Arc::clone(&outbox),
         ));
+        let weak = Arc::downgrade(&shared);
+        store.on_notice(Arc::new(move |notice| {
+            if let Some(shared) = weak.upgrade() {
+                shared.store_notice(notice);
+            }
+        }));
         let pending_total = cached
             .iter()
             .find(|entry| entry.key == QueryKey::pending_orders())
@@ -320,6 +364,17 @@ impl CoreHandle {
     /// actions) goes out then.
     pub fn reconnects(&self) -> tokio::sync::watch::Receiver<u64> {
         self.shared.reconnects()
+    }
+
+    /// The cache notices the seller has not dismissed (an unreadable cache rebuilt, the
+    /// cache kept in memory for lack of disk), oldest first.
+    pub fn cache_notices(&self) -> Vec<CacheNotice> {
+        self.shared.cache_notices()
+    }
+
+    /// The seller dismissed a cache notice; it is not shown again. Whether it was shown.
+    pub fn dismiss_cache_notice(&self, id: u64) -> bool {
+        self.shared.dismiss_cache_notice(id)
     }
 
     /// Fetches every running query under `prefix` now, unless it has a request in flight.

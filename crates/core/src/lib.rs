@@ -22,7 +22,10 @@ mod shared;
 mod source;
 mod store;
 
-pub use cache::{CACHE_FILE, SqliteStore, account_scope};
+pub use cache::{
+    CACHE_CONTRACT, CACHE_FILE, DISK_RETRY, KEEP_UNUSED, ReadConn, SqliteStore, WriteTx,
+    account_scope,
+};
 pub use check::{CHECK_TIMEOUT, check_connection};
 pub use export::CsvExport;
 pub use handle::{Core, CoreConfig, CoreError, CoreHandle, SHUTDOWN_TIMEOUT, channel_sink};
@@ -34,10 +37,10 @@ pub use policy::{FocusPolicy, Policies, QueryPolicy, SalesIntervals};
 pub use queries::SalesActivity;
 pub use shared::EventSink;
 pub use source::{Source, SourceError, SourceResult};
-pub use store::{CachedQuery, MemoryStore, Store, StoreError};
+pub use store::{CachedQuery, MemoryStore, NoticeSink, Store, StoreError, StoreNotice};
 
 pub use sellerdash_state::outbox::{ActionOutcome, OutboxAction, OutboxEntry, OutboxState};
 pub use sellerdash_state::{
-    AppError, Connectivity, CoreEvent, ErrorKind, NewPendingOrders, QueryDiagnostics, QueryKey,
-    QuerySnapshot, QueryStatus,
+    AppError, CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, ErrorKind, NewPendingOrders,
+    QueryDiagnostics, QueryKey, QuerySnapshot, QueryStatus,
 };

@@ -22,10 +22,10 @@ use sellerdash_api::Order;
 use sellerdash_state::CoreEvent;
 use sellerdash_state::outbox::{OutboxAction, OutboxEntry, OutboxState};
 use sqlx::Row;
-use sqlx::sqlite::SqlitePool;
 use tokio::sync::{Notify, oneshot};
 use tokio_util::sync::CancellationToken;
 
+use crate::cache::SqliteStore;
 use crate::source::{Source, SourceError};
 use crate::store::StoreError;
 
@@ -70,14 +70,15 @@ pub trait OutboxStore: Send + Sync + 'static {
 /// The outbox in the cache's SQLite file, for one account scope.
 #[derive(Debug, Clone)]
 pub struct SqliteOutbox {
-    pool: SqlitePool,
+    store: SqliteStore,
     scope: String,
 }
 
 impl SqliteOutbox {
-    pub fn new(pool: SqlitePool, scope: impl Into<String>) -> Self {
+    /// Writes go through the cache's one writer ([`SqliteStore::begin_write`]).
+    pub fn new(store: SqliteStore, scope: impl Into<String>) -> Self {
         Self {
-            pool,
+            store,
             scope: scope.into(),
         }
     }
@@ -94,6 +95,7 @@ impl SqliteOutbox {
             OutboxAction::Cancel { reason } => ("cancel", Some(reason.as_str())),
         };
         let stamp = at.to_rfc3339();
+        let mut tx = self.store.begin_write().await?;
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO outbox (scope, order_id, action, reason, idempotency_key, state, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING seq",
@@ -105,8 +107,9 @@ impl SqliteOutbox {
         .bind(key)
         .bind(&stamp)
         .bind(&stamp)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(StoredAction {
             entry: OutboxEntry {
                 seq,
@@ -122,6 +125,7 @@ impl SqliteOutbox {
     }
 
     async fn open_rows(&self) -> Result<Vec<StoredAction>, StoreError> {
+        let mut conn = self.store.read().await?;
         let rows = sqlx::query(
             "SELECT seq, order_id, action, reason, idempotency_key, state, created_at, attempts, error
              FROM outbox
@@ -129,7 +133,7 @@ impl SqliteOutbox {
              ORDER BY state = 'rejected', seq",
         )
         .bind(&self.scope)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.iter().map(decode_row).collect()
     }
@@ -142,6 +146,7 @@ impl SqliteOutbox {
         error: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let mut tx = self.store.begin_write().await?;
         sqlx::query(
             "UPDATE outbox SET state = ?, attempts = ?, error = ?, updated_at = ? WHERE seq = ? AND scope = ?",
         )
@@ -151,20 +156,23 @@ impl SqliteOutbox {
         .bind(at.to_rfc3339())
         .bind(seq)
         .bind(&self.scope)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn dismiss_row(&self, seq: i64) -> Result<bool, StoreError> {
+        let mut tx = self.store.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET dismissed = 1
              WHERE seq = ? AND scope = ? AND state = 'rejected' AND dismissed = 0",
         )
         .bind(seq)
         .bind(&self.scope)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 }

@@ -121,6 +121,22 @@ impl SellerQuery {
         Some(query)
     }
 
+    /// True when `data` decodes as this query's contract type (what a page will decode it
+    /// as): cached JSON written by another app version may not.
+    pub fn decodes(&self, data: &serde_json::Value) -> bool {
+        use sellerdash_api::{DashboardStats, Order, OrderPage, PayoutHistory, PayoutStats};
+        fn is<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> bool {
+            T::deserialize(data).is_ok()
+        }
+        match self {
+            Self::Dashboard(_) => is::<DashboardStats>(data),
+            Self::PendingOrders | Self::Sales(_) => is::<OrderPage>(data),
+            Self::Order(_) => is::<Order>(data),
+            Self::PayoutStats => is::<PayoutStats>(data),
+            Self::PayoutHistory(_) | Self::PayoutHistoryYear(_) => is::<PayoutHistory>(data),
+        }
+    }
+
     pub async fn fetch(self, source: &dyn Source) -> SourceResult<serde_json::Value> {
         match self {
             Self::Dashboard(period) => {

@@ -11,13 +11,15 @@ use chrono::Utc;
 use futures::future::BoxFuture;
 use sellerdash_api::OrderPage;
 use sellerdash_query::Listener;
-use sellerdash_state::{Connectivity, CoreEvent, QueryKey, QuerySnapshot};
+use sellerdash_state::{
+    CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, QueryKey, QuerySnapshot,
+};
 
 use crate::notifier::Notifier;
 use crate::outbox::Outbox;
 use crate::policy::Policies;
 use crate::source::Source;
-use crate::store::Store;
+use crate::store::{Store, StoreNotice};
 
 /// Where the core reports: called once per event, in order, from the core's tasks. It must
 /// not block (send into a channel, emit a Tauri event).
@@ -35,6 +37,8 @@ pub(crate) struct Shared {
     pub outbox: Arc<Outbox>,
     online: AtomicBool,
     reconnects: tokio::sync::watch::Sender<u64>,
+    /// The cache notices not dismissed yet, and the last id given.
+    notices: Mutex<(Vec<CacheNotice>, u64)>,
 }
 
 impl Shared {
@@ -57,6 +61,7 @@ impl Shared {
             outbox,
             online: AtomicBool::new(false),
             reconnects: tokio::sync::watch::Sender::new(0),
+            notices: Mutex::new((Vec::new(), 0)),
         }
     }
 
@@ -102,6 +107,77 @@ impl Shared {
             self.emit(CoreEvent::NewPendingOrders(fresh));
         }
         self.set_pending_total(page.total);
+    }
+
+    /// The store said something the seller should know: update the notices and report them.
+    pub fn store_notice(&self, notice: StoreNotice) {
+        let notices = {
+            let mut guard = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+            let (notices, last_id) = &mut *guard;
+            let (kind, message) = match notice {
+                StoreNotice::Rebuilt { kept_as, .. } => (
+                    CacheNoticeKind::Rebuilt,
+                    format!(
+                        "The local cache was unreadable and has been rebuilt; the unreadable file was kept as {}. The pages fill again from the marketplace.",
+                        kept_as.display()
+                    ),
+                ),
+                StoreNotice::MemoryOnly { reason } => (
+                    CacheNoticeKind::MemoryOnly,
+                    if reason.is_empty() || reason.contains("full") {
+                        "Disk full: the cache is kept in memory until restart. Pages keep \
+                         updating; Sellerdash writes the cache to disk again as soon as there is room."
+                            .to_owned()
+                    } else {
+                        format!(
+                            "The local cache cannot be written ({reason}): it is kept in memory \
+                             until restart. Pages keep updating."
+                        )
+                    },
+                ),
+                StoreNotice::DiskBack => {
+                    notices.retain(|n| n.kind != CacheNoticeKind::MemoryOnly);
+                    return self.emit(CoreEvent::CacheNotices {
+                        notices: notices.clone(),
+                    });
+                }
+            };
+            if kind == CacheNoticeKind::MemoryOnly && notices.iter().any(|n| n.kind == kind) {
+                return;
+            }
+            *last_id += 1;
+            notices.push(CacheNotice {
+                id: *last_id,
+                kind,
+                message,
+                at: Utc::now(),
+            });
+            notices.clone()
+        };
+        self.emit(CoreEvent::CacheNotices { notices });
+    }
+
+    pub fn cache_notices(&self) -> Vec<CacheNotice> {
+        self.notices
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone()
+    }
+
+    /// The seller dismissed a notice: it is not shown again this run. Whether it was shown.
+    pub fn dismiss_cache_notice(&self, id: u64) -> bool {
+        let notices = {
+            let mut guard = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+            let before = guard.0.len();
+            guard.0.retain(|n| n.id != id);
+            if guard.0.len() == before {
+                return false;
+            }
+            guard.0.clone()
+        };
+        self.emit(CoreEvent::CacheNotices { notices });
+        true
     }
 
     pub fn set_window_visible(&self, visible: bool) {

@@ -3,6 +3,7 @@
 //! keeps everything in memory (for tests on tokio's paused clock, and a cache-less core).
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -23,6 +24,8 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("cache entry is unreadable: {0}")]
     Corrupt(String),
+    #[error("the cache is closed")]
+    Closed,
 }
 
 /// Where the core persists what must survive a restart.
@@ -43,7 +46,40 @@ pub trait Store: Send + Sync + 'static {
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(future::ready(()))
     }
+    /// Stores several answers at once ([`crate::SqliteStore`]: in one transaction). The
+    /// default saves them one by one.
+    fn save_queries<'a>(
+        &'a self,
+        entries: &'a [CachedQuery],
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            for entry in entries {
+                self.save_query(entry).await?;
+            }
+            Ok(())
+        })
+    }
+    /// Tells `sink` what happens to the store that the seller should know: first what already
+    /// happened (a cache rebuilt at open), then each change as it comes. The default store
+    /// has nothing to say.
+    fn on_notice(&self, _sink: NoticeSink) {}
 }
+
+/// Something about the store the seller should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreNotice {
+    /// The cache file could not be read at open: it was moved to `kept_as` and a new one
+    /// built. `reason` is SQLite's complaint.
+    Rebuilt { kept_as: PathBuf, reason: String },
+    /// A write failed for lack of disk (full, or an I/O error): the store keeps what it is
+    /// given in memory from now on, and tries the disk again later.
+    MemoryOnly { reason: String },
+    /// The disk took writes again: what was kept in memory is on disk now.
+    DiskBack,
+}
+
+/// Where a [`Store`] reports its [`StoreNotice`]s. Must not block.
+pub type NoticeSink = Arc<dyn Fn(StoreNotice) + Send + Sync>;
 
 /// The engine's persistence hook over a [`Store`]: a failed save is logged, not fatal.
 pub(crate) struct StorePersist(pub Arc<dyn Store>);

@@ -332,6 +332,29 @@ pub struct SavedExport {
     pub rows: u64,
 }
 
+/// What a [`CacheNotice`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheNoticeKind {
+    /// The cache file was unreadable at start: it was moved aside and a new one built.
+    Rebuilt,
+    /// Writing the cache failed (disk full, I/O error): it is kept in memory until the disk
+    /// takes writes again or the app restarts.
+    MemoryOnly,
+}
+
+/// Something the seller should know about the on-disk cache, shown once as a dismissable
+/// banner. [`CoreEvent::CacheNotices`] carries every notice still shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheNotice {
+    /// Unique within one run of the core; what dismissing names.
+    pub id: u64,
+    pub kind: CacheNoticeKind,
+    /// The sentence the banner shows.
+    pub message: String,
+    pub at: DateTime<Utc>,
+}
+
 /// Everything the core reports, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -346,6 +369,10 @@ pub enum CoreEvent {
     /// The outbox changed: every unsettled action and every rejected one not yet dismissed,
     /// oldest first.
     OutboxChanged(Vec<outbox::OutboxEntry>),
+    /// The cache notices not dismissed yet (all of them, replacing the previous list).
+    CacheNotices {
+        notices: Vec<CacheNotice>,
+    },
 }
 
 #[cfg(test)]

@@ -72,6 +72,16 @@ pub fn stale_warning(snapshot: &QuerySnapshot, now: DateTime<Utc>) -> Option<Sta
     None
 }
 
+/// "Updated 4 s ago", "Stale — updated 2 min ago"; after the "from cache" tag the sentence
+/// goes on in lower case: "from cache · updated 12 min ago".
+fn age_text(warning: bool, from_cache: bool, age: &str) -> String {
+    match (warning, from_cache) {
+        (true, _) => format!("Stale — updated {age} ago"),
+        (false, true) => format!("updated {age} ago"),
+        (false, false) => format!("Updated {age} ago"),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct DataAgeProps {
     pub snapshot: Option<Rc<QuerySnapshot>>,
@@ -125,13 +135,12 @@ pub fn DataAge(props: &DataAgeProps) -> Html {
             <span class="age-line">
                 if warning.is_some() {
                     <span class="warn-icon" aria-hidden="true">{"!"}</span>
-                    <span class="age-text">{format!("Stale — updated {age} ago")}</span>
-                } else {
-                    <span class="age-text">{format!("Updated {age} ago")}</span>
                 }
                 if snapshot.from_cache {
-                    <span class="cache-tag">{"from cache"}</span>
+                    <span class="cache-tag" data-testid="from-cache">{"from cache"}</span>
+                    <span class="age-sep" aria-hidden="true">{"·"}</span>
                 }
+                <span class="age-text">{age_text(warning.is_some(), snapshot.from_cache, &age)}</span>
                 if snapshot.fetching {
                     <span class="spinner" aria-label="Refreshing"></span>
                 }

@@ -3,6 +3,7 @@
 //! row, the cancel form and the CSV export button.
 
 mod badge;
+mod cache_notices;
 mod cancel_form;
 mod connection_badge;
 mod data_age;
@@ -18,6 +19,7 @@ mod stat_card;
 mod top_products;
 
 pub use badge::Badge;
+pub use cache_notices::CacheNotices;
 pub use cancel_form::CancelForm;
 pub use connection_badge::ConnectionBadge;
 pub use data_age::DataAge;
