@@ -143,7 +143,8 @@ pub struct OrderQuery {
     /// Comma-separated statuses; none means every status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Matches the order id or the customer's name, case-insensitively.
+    /// Matches the order id or the customer's name, case-insensitively; at most
+    /// [`OrderQuery::MAX_SEARCH_CHARS`] characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
     /// 1-based.
@@ -157,6 +158,8 @@ pub struct OrderQuery {
 impl OrderQuery {
     pub const DEFAULT_PER_PAGE: u32 = 50;
     pub const MAX_PER_PAGE: u32 = 200;
+    /// The longest search (`q`) the server takes, in characters.
+    pub const MAX_SEARCH_CHARS: usize = 200;
 
     /// The statuses of the filter, or an error naming the unknown one.
     pub fn statuses(&self) -> Result<Vec<OrderStatus>, UnknownOrderStatus> {

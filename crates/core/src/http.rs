@@ -172,6 +172,8 @@ enum Transport {
 const REFUSED: &str = "the marketplace is not answering (connection refused)";
 const DNS: &str = "cannot find the marketplace's address";
 const FAILED: &str = "the connection to the marketplace failed";
+const UNSENDABLE: &str =
+    "this request cannot be sent (is the search too long?): shorten it and try again";
 
 /// Classifies a transport failure. The seller sees plain words; reqwest's text (with the
 /// request URL and the underlying I/O error) goes to the logs only.
@@ -186,6 +188,9 @@ fn transport_error(error: reqwest::Error, options: &HttpOptions) -> SourceError 
         SourceError::timeout_after(limit)
     } else if error.is_decode() {
         SourceError::Decode(error.to_string())
+    } else if error.is_builder() {
+        // Nothing left the machine: the request itself is wrong, the connection is fine.
+        SourceError::Unsendable(UNSENDABLE.to_owned())
     } else {
         let words = match transport_cause(&error) {
             Transport::Refused => REFUSED,

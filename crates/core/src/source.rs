@@ -88,6 +88,10 @@ pub enum SourceError {
     /// The request was refused as malformed.
     #[error("the marketplace refused the request: {0}")]
     BadRequest(String),
+    /// The request could not even be built (say, a search too long for a URL): nothing was
+    /// sent, so this says nothing about the connection.
+    #[error("{0}")]
+    Unsendable(String),
 }
 
 /// "the marketplace did not answer within 5 s" (or "in time" when the limit is unknown).
@@ -136,7 +140,7 @@ impl SourceError {
             Self::Unauthorized(_) => ErrorKind::Unauthorized,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::BadRequest(_) => ErrorKind::BadRequest,
+            Self::BadRequest(_) | Self::Unsendable(_) => ErrorKind::BadRequest,
         }
     }
 }
@@ -169,6 +173,10 @@ mod tests {
         );
         assert!(!SourceError::Decode("x".into()).is_retryable());
         assert!(!SourceError::Conflict("x".into()).is_retryable());
+        let unsendable = SourceError::Unsendable("too long".into());
+        assert!(!unsendable.is_retryable());
+        assert!(!unsendable.is_connectivity());
+        assert_eq!(unsendable.kind(), ErrorKind::BadRequest);
         let app: AppError = SourceError::Conflict("order is not pending".into()).into();
         assert_eq!(app.code, ErrorKind::Conflict);
         assert_eq!(app.message, "order is not pending");

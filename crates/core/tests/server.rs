@@ -205,3 +205,58 @@ async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
     core.shutdown().await;
     drop(server);
 }
+
+/// A search far too long for a URL (a pasted file, say) cannot be sent at all: the seller
+/// gets a bad-request error on that list, and the app stays online.
+#[tokio::test]
+async fn an_over_long_search_is_a_bad_request_and_the_app_stays_online() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server =
+        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
+            .await
+            .unwrap();
+    let seller = server.sellers().into_iter().next().unwrap();
+    let mut config = CoreConfig::new(server.base_url(), seller.token, dir.path().join("app"));
+    config.policies = Policies::default().scaled(0.05);
+    let (sink, _events) = channel_sink();
+    let core = Core::start(config, sink).await.unwrap();
+
+    // Online first, on an ordinary list.
+    let all = QueryKey::sales_page(&[], "", 1);
+    core.observe(&all).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !matches!(
+        core.connectivity(),
+        sellerdash_state::Connectivity::Online { .. }
+    ) {
+        assert!(tokio::time::Instant::now() < deadline, "never came online");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let long = QueryKey::sales_page(&[], &"x".repeat(200_000), 1);
+    core.observe(&long).unwrap();
+    let error = loop {
+        if let Some(error) = core.snapshot(&long).and_then(|s| s.last_error) {
+            break error.error;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no error on the long search"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(error.code, ErrorKind::BadRequest, "{error:?}");
+    assert!(error.message.contains("too long"), "{}", error.message);
+    assert!(
+        matches!(
+            core.connectivity(),
+            sellerdash_state::Connectivity::Online { .. }
+        ),
+        "{:?}",
+        core.connectivity()
+    );
+    // The other list still has its data.
+    assert!(core.snapshot(&all).unwrap().data.is_some());
+    core.shutdown().await;
+}

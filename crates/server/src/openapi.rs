@@ -55,7 +55,11 @@ pub fn document() -> Value {
     let read = ["400", "401", "403", "404"];
     let write = ["400", "401", "403", "404", "409", "413", "415"];
     let page = [
-        query("q", "string", "Matches the order id or the customer's name"),
+        query(
+            "q",
+            "string",
+            "Matches the order id or the customer's name; at most 200 characters",
+        ),
         query("page", "integer", "1-based"),
         query("per_page", "integer", "1 to 200, default 50"),
     ];

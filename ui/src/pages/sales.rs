@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use gloo::timers::callback::Timeout;
-use sellerdash_api::{OrderPage as OrderList, OrderSummary};
+use sellerdash_api::{OrderPage as OrderList, OrderQuery, OrderSummary};
 use sellerdash_state::{QueryKey, QuerySnapshot, SALES_PAGE_SIZE};
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -26,6 +26,10 @@ use crate::{shell, tauri, time};
 
 /// How long the search waits after the last key before it asks the server.
 const SEARCH_DEBOUNCE_MS: u32 = 300;
+
+/// The search field's `maxlength`: the server's limit. The browser counts UTF-16 units, the
+/// server characters, so the field never lets through more than the server takes.
+const SEARCH_MAX_LENGTH: usize = OrderQuery::MAX_SEARCH_CHARS;
 
 /// `performance.now()` in milliseconds (0 without a window).
 fn perf_now() -> f64 {
@@ -310,6 +314,7 @@ fn SearchBox(props: &SearchBoxProps) -> Html {
             <label class="sr-only" for="sales-search">{"Search orders"}</label>
             <input id="sales-search" type="search" class="search-input" data-testid="sales-search"
                 placeholder="Search order id or customer" autocomplete="off" spellcheck="false"
+                maxlength={SEARCH_MAX_LENGTH.to_string()}
                 value={(*text).clone()} oninput={oninput} onkeydown={onkeydown} />
             if !text.is_empty() {
                 <button type="button" class="search-clear" data-testid="sales-search-clear"

@@ -50,6 +50,15 @@ fn filter(query: &OrderQuery, statuses: Vec<OrderStatus>) -> Result<OrderFilter,
             OrderQuery::MAX_PER_PAGE
         )));
     }
+    if let Some(q) = &query.q {
+        let chars = q.chars().count();
+        if chars > OrderQuery::MAX_SEARCH_CHARS {
+            return Err(AppError::BadRequest(format!(
+                "q (the search) must be at most {} characters, got {chars}",
+                OrderQuery::MAX_SEARCH_CHARS
+            )));
+        }
+    }
     Ok(OrderFilter {
         statuses,
         q: query.q.clone(),

@@ -147,3 +147,29 @@ async fn a_year_of_payout_history_is_every_month_of_it() {
     assert_eq!(none["payouts"], json!([]));
     assert_eq!(none["total_paid"]["amount_minor"], 0);
 }
+
+#[tokio::test]
+async fn an_over_long_search_is_refused_naming_q() {
+    let t = demo_server().await;
+    let seller = t.main_seller();
+    let limit = sellerdash_api::OrderQuery::MAX_SEARCH_CHARS;
+    // At the limit (in characters, not bytes): an ordinary, empty answer.
+    let at_limit = "é".repeat(limit);
+    let (status, page) = t
+        .get(&seller.token, &format!("{}?q={at_limit}", paths::ORDERS))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 0);
+    for path in [paths::ORDERS, paths::PENDING_ORDERS] {
+        let answer = t
+            .get(
+                &seller.token,
+                &format!("{path}?q={}", "x".repeat(limit + 1)),
+            )
+            .await;
+        crate::common::assert_error(&answer, 400, "bad_request");
+        let message = answer.1["message"].as_str().unwrap();
+        assert!(message.starts_with("q "), "{message}");
+        assert!(message.contains(&limit.to_string()), "{message}");
+    }
+}
