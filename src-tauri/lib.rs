@@ -11,6 +11,7 @@ mod commands;
 mod config;
 mod embedded;
 mod export;
+mod instance;
 mod notices;
 mod prefs;
 mod secret;
@@ -67,10 +68,17 @@ pub fn main() {
     let app =
         match run_app(Builder::default(), config, marketplace).build(tauri::generate_context!()) {
             Ok(app) => app,
-            Err(error) => {
-                eprintln!("sellerdash: cannot start: {error}");
-                std::process::exit(1);
-            }
+            // Another instance has this data folder: not a failure.
+            Err(error) => match instance::already_running() {
+                Some(line) => {
+                    println!("{line}");
+                    std::process::exit(0);
+                }
+                None => {
+                    eprintln!("sellerdash: cannot start: {error}");
+                    std::process::exit(1);
+                }
+            },
         };
     app.run(|app, event| match event {
         // Closing the last window keeps the app in the tray; only Quit (which passes an

@@ -23,6 +23,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::bridge::{AlertPrefs, BridgeState};
 use crate::config::{AppConfig, Marketplace};
+use crate::instance::{self, InstanceError, InstanceLock};
 use crate::prefs::SettingsFile;
 use crate::secret::TokenVault;
 use crate::{autostart, bridge, embedded, export, tray, window};
@@ -360,6 +361,26 @@ pub fn start<R: Runtime>(
         Some(dir) => dir.clone(),
         None => app.path().app_data_dir()?,
     };
+    // One app per data folder, claimed before anything polls or notifies.
+    let instance = match InstanceLock::acquire(&data_dir) {
+        Ok(instance) => instance,
+        Err(error @ InstanceError::AlreadyRunning { .. }) => {
+            // Tauri built this launch's window already: keep it from flashing up.
+            if let Some(window) = app.get_webview_window(window::MAIN) {
+                let _ = window.hide();
+            }
+            instance::defer_to_running(&data_dir);
+            return Err(error.into());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    {
+        let app = app.clone();
+        if let Err(error) = instance.listen(move || window::show_main(&app)) {
+            tracing::warn!(%error, "later launches cannot raise this window");
+        }
+    }
+    app.manage(instance);
     let config_dir = config_dir(app, config)?;
     let file = SettingsFile::in_dir(&config_dir);
     let vault = if config.config_dir.is_some() || config.data_dir.is_some() {
