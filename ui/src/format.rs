@@ -24,6 +24,16 @@ pub fn basis_points(bp: u32) -> String {
     format!("{}.{:02} %", bp / 100, bp % 100)
 }
 
+/// The conversion rate: a percentage of visitors, or `"—"` when there were none (no rate,
+/// rather than a misleading `0.00 %`).
+pub fn conversion(bp: u32, visitors: u64) -> String {
+    if visitors == 0 {
+        "—".to_owned()
+    } else {
+        basis_points(bp)
+    }
+}
+
 /// Signed basis points as a change: `1250` → `"+12.50 %"`, `-310` → `"−3.10 %"`.
 pub fn growth(bp: i64) -> String {
     let sign = match bp {
@@ -45,6 +55,16 @@ pub fn month_short(month: u32) -> &'static str {
         .and_then(|i| NAMES.get(i as usize))
         .copied()
         .unwrap_or("?")
+}
+
+/// An error text shown as a sentence of its own, with a capital first letter: the core's
+/// texts (`"the marketplace did not answer within 5 s"`) are written to follow a colon too.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `"1 item"`, `"3 items"`.
@@ -251,6 +271,24 @@ pub fn days_from_today(day: NaiveDate, today: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_visitors_is_no_conversion_rate() {
+        assert_eq!(conversion(0, 0), "—");
+        assert_eq!(conversion(0, 12), "0.00 %");
+        assert_eq!(conversion(250, 40), "2.50 %");
+    }
+
+    #[test]
+    fn an_error_shown_alone_starts_with_a_capital() {
+        assert_eq!(
+            sentence("the marketplace did not answer within 5 s"),
+            "The marketplace did not answer within 5 s"
+        );
+        assert_eq!(sentence("Already one"), "Already one");
+        assert_eq!(sentence("élan"), "Élan");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn counts_group_thousands() {

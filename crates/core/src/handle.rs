@@ -512,11 +512,18 @@ impl CoreHandle {
         action: impl Future<Output = Result<Order, SourceError>>,
     ) -> Result<Order, AppError> {
         let limit = self.host.action_timeout();
-        let order = tokio::time::timeout(limit, action)
+        let answer = tokio::time::timeout(limit, action)
             .await
-            .unwrap_or(Err(SourceError::timeout_after(limit)))?;
-        invalidate_after_action(&self.engine, order_id);
-        Ok(order)
+            .unwrap_or(Err(SourceError::timeout_after(limit)));
+        // Applied, or refused because the order is not what the lists showed (409, 404):
+        // either way the lists are out of date.
+        if matches!(
+            answer,
+            Ok(_) | Err(SourceError::Conflict(_) | SourceError::NotFound(_))
+        ) {
+            invalidate_after_action(&self.engine, order_id);
+        }
+        Ok(answer?)
     }
 
     /// Every order with these statuses (empty: all) matching `search` (blank: all), all

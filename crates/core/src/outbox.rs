@@ -353,7 +353,8 @@ pub(crate) enum FirstTry {
 pub(crate) trait OutboxHost: Send + Sync + 'static {
     fn source(&self) -> &dyn Source;
     fn action_timeout(&self) -> Duration;
-    /// An action on `order_id` was settled: refresh what it changed.
+    /// An action on `order_id` was settled, applied or refused (a 409 means the lists were
+    /// out of date): refresh what it changed.
     fn settled(&self, order_id: &str);
     fn emit(&self, event: CoreEvent);
 }

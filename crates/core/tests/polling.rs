@@ -253,9 +253,20 @@ async fn an_action_refetches_with_a_request_that_starts_after_it() {
     assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 7.0]);
     assert_eq!(core.pending_total(), Some(1));
 
+    let refused_at = Instant::now();
     let conflict = core.confirm("b").await.unwrap_err();
     assert_eq!(conflict.code, ErrorKind::Conflict);
     assert_eq!(conflict.message, "order is not pending");
+    // The refusal means the lists were out of date: they are refetched at once.
+    let refused_at = (refused_at - t0).as_secs_f64();
+    until(t0, refused_at + 0.5).await;
+    for call in [Call::Pending, Call::Dashboard] {
+        let calls = source.calls(call);
+        assert!(
+            calls.iter().any(|&at| (at - refused_at).abs() < 0.01),
+            "{call:?} not refetched at {refused_at}: {calls:?}"
+        );
+    }
     assert_eq!(
         core.cancel("c", "  ").await.unwrap_err().code,
         ErrorKind::BadRequest

@@ -60,11 +60,16 @@ async fn shows(app: &App, api: &DashboardStats) -> anyhow::Result<()> {
         ("stat-visitors", grouped(api.visitors)),
         (
             "stat-conversion",
-            format!(
-                "{}.{:02} %",
-                api.conversion_rate_bp / 100,
-                api.conversion_rate_bp % 100
-            ),
+            // No visitors: no rate, a dash.
+            if api.visitors == 0 {
+                "—".to_owned()
+            } else {
+                format!(
+                    "{}.{:02} %",
+                    api.conversion_rate_bp / 100,
+                    api.conversion_rate_bp % 100
+                )
+            },
         ),
         ("stat-pending", grouped(api.pending_orders)),
     ];

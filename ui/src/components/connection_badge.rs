@@ -1,23 +1,41 @@
 //! The connection badge: "Live", "Offline since HH:MM · Retrying in N s", "Token refused"
-//! (the marketplace answers but refuses the seller's token) or "Connecting…".
+//! (the marketplace answers but refuses the seller's token; with a link to the Settings page,
+//! where a new one is entered) or "Connecting…".
 
 use chrono::{DateTime, Utc};
 use sellerdash_state::Connectivity;
 use yew::prelude::*;
 
-use crate::hooks::{ConnectivityState, use_connectivity, use_now};
+use crate::hooks::{ConnectivityState, use_app, use_connectivity, use_now};
+use crate::state::{Action, Page};
 use crate::time;
 
 #[component]
 pub fn ConnectionBadge() -> Html {
     let state = use_connectivity();
     let now = use_now();
+    let app = use_app();
     let Badge { class, text, title } = badge(&state, now);
+    let refused = matches!(
+        state,
+        ConnectivityState::Known(Connectivity::Unauthorized { .. })
+    );
+    let open_settings = Callback::from(move |_: MouseEvent| {
+        if let Some(app) = &app {
+            app.dispatch(Action::Navigate(Page::Settings));
+        }
+    });
     html! {
         <div class={classes!("conn", class)} data-testid="connection" title={title}
             role="status" aria-live="polite">
             <span class="dot" aria-hidden="true"></span>
-            <span>{text}</span>
+            <span class="conn-text">{text}</span>
+            if refused {
+                <button type="button" class="conn-link" data-testid="connection-settings"
+                    title="Enter a new seller token on the Settings page" onclick={open_settings}>
+                    {"Settings"}
+                </button>
+            }
         </div>
     }
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use sellerdash_state::QuerySnapshot;
 use yew::prelude::*;
 
-use crate::time;
+use crate::{format, time};
 
 #[derive(Properties, PartialEq)]
 pub struct PageErrorProps {
@@ -37,7 +37,7 @@ pub fn PageError(props: &PageErrorProps) -> Html {
                 <path d="M12 3 2 21h20L12 3zm0 6v5m0 3v.5" />
             </svg>
             <div>
-                <strong>{props.message.clone()}</strong>
+                <strong>{format::sentence(&props.message)}</strong>
                 <span class="banner-detail">{" "}{detail}{retries}</span>
             </div>
         </div>

@@ -214,7 +214,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             }
             if let Some((message, at)) = &*error {
                 if props.now - *at < ERROR_SHOWN {
-                    <p class="inline-error" role="alert">{message.clone()}</p>
+                    <p class="inline-error" role="alert">{format::sentence(message)}</p>
                 }
             }
         </li>

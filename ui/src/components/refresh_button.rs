@@ -8,7 +8,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::hooks::{typing_in_a_field, use_keydown};
-use crate::shell;
+use crate::{format, shell};
 
 #[derive(Properties, PartialEq)]
 pub struct RefreshButtonProps {
@@ -83,7 +83,7 @@ pub fn RefreshButton(props: &RefreshButtonProps) -> Html {
     html! {
         <>
             if let Some(message) = &*error {
-                <span class="inline-error" role="alert">{message.clone()}</span>
+                <span class="inline-error" role="alert">{format::sentence(message)}</span>
             }
             <button type="button" class="btn btn-ghost" data-testid="refresh"
                 disabled={*in_flight} onclick={onclick}

@@ -73,6 +73,17 @@ pub fn previous_name(period: Period) -> &'static str {
     }
 }
 
+/// When the previous period's revenue was made, after an amount: `"€12.00 yesterday by this
+/// time"`, `"no revenue in the previous 7 days"`.
+pub fn previous_when(period: Period) -> &'static str {
+    match period {
+        Period::Today => "yesterday by this time",
+        Period::Days7 => "in the previous 7 days",
+        Period::Days30 => "in the previous 30 days",
+        Period::Months12 => "in the previous 12 months",
+    }
+}
+
 /// The bucket's name in its tooltip: `"Sun 29 Mar, 14:00 – 15:00"`, `"Sun 29 Mar 2026"`,
 /// `"March 2026"`.
 pub fn bucket_name(period: Period, start: NaiveDateTime) -> String {
@@ -152,14 +163,14 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
         Some(bp) => html! {
             <span class={classes!("growth", if bp < 0 { "down" } else { "up" })}
                 data-testid="revenue-change"
-                title={format!("{} in the {}", stats.previous_revenue, previous_name(period))}>
+                title={format!("{} {}", stats.previous_revenue, previous_when(period))}>
                 {format::growth(bp)}
                 <span class="muted">{format!(" vs {}", previous_name(period))}</span>
             </span>
         },
         None => html! {
             <span class="growth muted" data-testid="revenue-change">
-                {format!("— no revenue in the {} to compare", previous_name(period))}
+                {format!("— no revenue {} to compare", previous_when(period))}
             </span>
         },
     };
@@ -345,6 +356,14 @@ mod tests {
     #[test]
     fn the_previous_period_is_named() {
         assert_eq!(previous_name(Period::Days7), "previous 7 days");
+        // Each period reads as English after an amount or "no revenue".
+        assert_eq!(previous_when(Period::Today), "yesterday by this time");
+        for period in [Period::Days7, Period::Days30, Period::Months12] {
+            assert_eq!(
+                previous_when(period),
+                format!("in the {}", previous_name(period))
+            );
+        }
         assert_eq!(
             chart_label(Period::Today, "Europe/Berlin"),
             "Revenue per hour today (Europe/Berlin time)"

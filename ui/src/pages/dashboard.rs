@@ -167,8 +167,10 @@ fn DashboardBody(props: &DashboardBodyProps) -> Html {
                     testid="stat-aov" />
                 <StatCard label="Visitors" value={format::count(stats.visitors)}
                     testid="stat-visitors" />
-                <StatCard label="Conversion" value={format::basis_points(stats.conversion_rate_bp)}
-                    hint="orders per visitor" testid="stat-conversion" />
+                <StatCard label="Conversion"
+                    value={format::conversion(stats.conversion_rate_bp, stats.visitors)}
+                    hint={if stats.visitors == 0 { "no visitors yet" } else { "orders per visitor" }}
+                    testid="stat-conversion" />
                 <StatCard label="Pending orders" value={format::count(stats.pending_orders)}
                     testid="stat-pending" hint={pending_hint} accent={stats.pending_orders > 0}
                     onclick={props.open_pending.clone()} />

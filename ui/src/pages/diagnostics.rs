@@ -123,7 +123,7 @@ pub fn DiagnosticsPage() -> Html {
             if let Some(error) = &polled.error {
                 <div class="banner banner-error" data-testid="page-error" role="alert">
                     <div>
-                        <strong>{error.message.clone()}</strong>
+                        <strong>{format::sentence(&error.message)}</strong>
                         <span class="banner-detail">
                             {if polled.queries.is_some() {
                                 " Showing the last figures; retrying every second."
@@ -211,7 +211,7 @@ fn diagnostics_row(query: &QueryDiagnostics, now: DateTime<Utc>) -> Html {
     let last_error = match &query.last_error {
         Some(error) => html! {
             <span class="error-cell" title={error.error.message.clone()}>
-                <span class="inline-error">{error.error.message.clone()}</span>
+                <span class="inline-error">{format::sentence(&error.error.message)}</span>
                 <span class="muted small">{format!(" {} ago", time::age(error.at, now))}</span>
             </span>
         },

@@ -450,7 +450,7 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
                     on_submit={cancel} on_close={close_form} />
             }
             if let Some(message) = &*error {
-                <p class="inline-error" role="alert">{message.clone()}</p>
+                <p class="inline-error" role="alert">{format::sentence(message)}</p>
             }
         </div>
     }

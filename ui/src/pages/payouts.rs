@@ -45,6 +45,15 @@ impl HistoryPeriod {
         }
     }
 
+    /// The empty history's title: "No payouts yet" for all of it, else "No payouts for
+    /// March 2026" / "No payouts for 2026".
+    fn empty_title(self) -> String {
+        match self.year {
+            None => "No payouts yet".to_owned(),
+            Some(_) => format!("No payouts for {}", self.label()),
+        }
+    }
+
     fn export(self) -> ExportRequest {
         ExportRequest::Payouts {
             month: self.month.filter(|_| self.year.is_some()),
@@ -101,7 +110,8 @@ pub fn PayoutsPage() -> Html {
                         has_data={history.data.is_some()} testid="history-error" />
                 }
                 if let Some(data) = &history.data {
-                    <HistoryTable history={Rc::clone(data)} period={period.label()} />
+                    <HistoryTable history={Rc::clone(data)} period={period.label()}
+                        empty_title={period.empty_title()} />
                 } else if history.is_loading() {
                     <p class="muted list-skeleton" aria-busy="true">{"Loading payouts…"}</p>
                 }
@@ -212,6 +222,7 @@ fn PeriodPicker(props: &PeriodPickerProps) -> Html {
 struct HistoryTableProps {
     history: Rc<PayoutHistory>,
     period: String,
+    empty_title: String,
 }
 
 #[component]
@@ -221,7 +232,7 @@ fn HistoryTable(props: &HistoryTableProps) -> Html {
     if history.payouts.is_empty() {
         return html! {
             <div class="empty" data-testid="payouts-empty">
-                <p class="empty-title">{format!("No payouts for {}", props.period)}</p>
+                <p class="empty-title">{props.empty_title.clone()}</p>
                 <p class="muted">{"Payouts appear here once the marketplace sends them."}</p>
             </div>
         };
@@ -373,6 +384,25 @@ mod tests {
             order_count: 1,
             created_at: at,
         }
+    }
+
+    #[test]
+    fn an_empty_history_says_yet_for_all_of_it() {
+        let all = HistoryPeriod {
+            month: None,
+            year: None,
+        };
+        assert_eq!(all.empty_title(), "No payouts yet");
+        let year = HistoryPeriod {
+            month: None,
+            year: Some(2026),
+        };
+        assert_eq!(year.empty_title(), "No payouts for 2026");
+        let month = HistoryPeriod {
+            month: Some(3),
+            year: Some(2026),
+        };
+        assert_eq!(month.empty_title(), "No payouts for March 2026");
     }
 
     #[test]

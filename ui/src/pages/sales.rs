@@ -573,7 +573,7 @@ fn SalesRow(props: &SalesRowProps) -> Html {
                 <Badge label={format::delivery_status(order.delivery_status)}
                     tone={format::delivery_status_tone(order.delivery_status)} />
             </td>
-            <td class="num">{order.item_count}</td>
+            <td class="num">{format::count(u64::from(order.item_count))}</td>
             <td class="num strong" data-testid="sales-total">{order.total.to_string()}</td>
         </tr>
     }

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::shell;
+use crate::{format, shell};
 
 /// The sales factor choices, in percent.
 const SALES_FACTORS: [(u32, &str); 5] = [
@@ -430,7 +430,7 @@ pub fn SettingsPage() -> Html {
                             },
                             Some(Err(message)) => html! {
                                 <span class="check check-bad" data-testid="settings-test-result" data-ok="false">
-                                    {message.clone()}
+                                    {format::sentence(message)}
                                 </span>
                             },
                             None => html! {},
@@ -562,7 +562,7 @@ pub fn SettingsPage() -> Html {
                         },
                         Status::Rejected(message) => html! {
                             <span class="check check-bad" data-testid="settings-status" role="alert">
-                                {message.clone()}
+                                {format::sentence(message)}
                             </span>
                         },
                         Status::Idle | Status::Saving => html! {},
