@@ -72,6 +72,19 @@ impl BridgeState {
         *self.prefs.lock().unwrap_or_else(PoisonError::into_inner) = prefs;
     }
 
+    /// Another marketplace takes over: the orders held for the quiet-hours summary are the
+    /// old shop's, so they are dropped, never mixed into the new shop's summary.
+    pub fn drop_held(&self) {
+        let dropped =
+            std::mem::take(&mut *self.held.lock().unwrap_or_else(PoisonError::into_inner));
+        if !dropped.is_empty() {
+            tracing::info!(
+                orders = dropped.len(),
+                "another marketplace; the held orders are dropped"
+            );
+        }
+    }
+
     fn prefs(&self) -> AlertPrefs {
         self.prefs
             .lock()
@@ -115,10 +128,12 @@ pub fn sink<R: Runtime>(
         match event {
             CoreEvent::QueryUpdated(snapshot) => emit(&app, events::QUERY_UPDATED, &snapshot),
             CoreEvent::ConnectivityChanged(connectivity) => {
-                tray::set_connectivity(&app, &connectivity);
+                tray::set_connectivity(&app, generation, &connectivity);
                 emit(&app, events::CONNECTIVITY_CHANGED, &connectivity);
             }
-            CoreEvent::PendingTotal { total } => tray::set_pending_total(&app, total),
+            CoreEvent::PendingTotal { total } => {
+                tray::set_pending_total(&app, generation, total);
+            }
             CoreEvent::NewPendingOrders(new) => notify(&app, &new),
             CoreEvent::OutboxChanged(entries) => emit(&app, events::OUTBOX_CHANGED, &entries),
             CoreEvent::CacheNotices { notices } => emit(&app, events::CACHE_NOTICES, &notices),
@@ -377,6 +392,24 @@ mod tests {
         assert_eq!(
             quiet_summary(&held[..1]).0,
             "1 new order during quiet hours"
+        );
+    }
+
+    #[test]
+    fn a_marketplace_switch_drops_the_held_orders() {
+        let state = BridgeState::new(prefs(true, "22:00", "07:00"));
+        state
+            .held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(order("OLD1", "Old shop buyer"));
+        state.drop_held();
+        assert!(
+            state
+                .held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_empty()
         );
     }
 

@@ -54,7 +54,8 @@ pub enum ConfigError {
         "a seller token needs a marketplace URL: pass --marketplace-url or set SELLERDASH_MARKETPLACE_URL"
     )]
     MissingUrl,
-    #[error("the marketplace URL {0:?} must start with http:// or https://")]
+    /// Why the address is not usable (never the address itself: it may hold a password).
+    #[error("the marketplace URL is not usable: {0}")]
     BadUrl(String),
     #[error("the seller token is empty: pass the token the marketplace gave you")]
     EmptyToken,
@@ -80,10 +81,8 @@ impl AppConfig {
                 if token.is_empty() {
                     return Err(ConfigError::EmptyToken);
                 }
-                let url = url.trim().trim_end_matches('/').to_owned();
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(ConfigError::BadUrl(url));
-                }
+                let url =
+                    sellerdash_state::settings::normalize_url(url).map_err(ConfigError::BadUrl)?;
                 Ok(Marketplace::Remote {
                     url,
                     token: token.to_owned(),
@@ -109,7 +108,7 @@ impl Marketplace {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
@@ -161,6 +160,16 @@ mod tests {
             config(Some("x.example"), Some("t")).marketplace(),
             Err(ConfigError::BadUrl(_))
         ));
+        let with_password = config(Some("https://me:hunter2@m.example"), Some("t")).marketplace();
+        assert!(matches!(with_password, Err(ConfigError::BadUrl(_))));
+        assert!(!format!("{with_password:?}").contains("hunter2"));
+        assert_eq!(
+            config(Some("HTTP://M.example/"), Some("t")).marketplace(),
+            Ok(Marketplace::Remote {
+                url: "http://m.example".into(),
+                token: "t".into()
+            })
+        );
     }
 
     #[test]

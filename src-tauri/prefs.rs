@@ -163,7 +163,12 @@ mod tests {
         std::fs::write(file.path(), r#"{"intervals": {"dashboard_secs": 0}}"#).unwrap();
         let loaded = file.load();
         assert_eq!(loaded.settings, Settings::default());
-        assert!(loaded.notice.unwrap().contains("Dashboard: choose 2 s"));
+        assert!(
+            loaded
+                .notice
+                .unwrap()
+                .contains("Dashboard: out of range (2 s to 1 hour)")
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use sellerdash_core::{CoreConfig, CoreHandle, Policies};
 use sellerdash_state::settings::{
     ConnectionCheck, FieldError, MarketplaceChoice, RunningMarketplace, Settings, SettingsChange,
-    SettingsError, SettingsView,
+    SettingsError, SettingsView, normalize_url,
 };
 use sellerdash_state::{AppError, QueryKey, QuerySnapshot};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -70,6 +70,116 @@ fn alert_prefs(settings: &Settings) -> AlertPrefs {
     }
 }
 
+/// A marketplace address in its one form ([`normalize_url`]); an address that is not one
+/// (an old settings file) as it was, trimmed.
+fn normalized(url: &str) -> String {
+    normalize_url(url).unwrap_or_else(|_| url.trim().to_owned())
+}
+
+/// What a settings change saves and asks for, before anything is written.
+#[derive(Debug)]
+struct Plan {
+    /// The settings to save (the marketplace address normalized).
+    settings: Settings,
+    /// A new token to save, with the normalized address it belongs to. Never in demo mode.
+    token: Option<(String, String)>,
+    /// The marketplace these settings ask for; `None` when its token is not known.
+    target: Option<Marketplace>,
+    marketplace_changed: bool,
+    /// What is wrong with the change (the launch-at-login outcome is added by the caller).
+    errors: Vec<FieldError>,
+}
+
+/// Validates `change` against the `saved` settings and the tokens in `vault`, saving
+/// nothing. A typed token belongs to the typed address; an address with no typed token uses
+/// the token saved for that very address, so coming back to a marketplace needs no token, and
+/// no token is ever used for another address. With the demo store chosen, a token in the
+/// change is ignored: nothing is written for it.
+fn plan(saved: &Settings, change: SettingsChange, vault: &TokenVault) -> Plan {
+    let SettingsChange {
+        mut settings,
+        token,
+        marketplace_changed,
+    } = change;
+    if !marketplace_changed {
+        settings.marketplace = saved.marketplace.clone();
+    }
+    let mut errors = settings.validate();
+    let mut new_token = None;
+    let target = match &mut settings.marketplace {
+        MarketplaceChoice::Demo => Some(Marketplace::EmbeddedDemo),
+        MarketplaceChoice::Remote { url } => {
+            let valid = normalize_url(url).ok();
+            if let Some(normal) = &valid {
+                url.clone_from(normal);
+            }
+            let typed = match token {
+                Some(token) if token.trim().is_empty() => {
+                    errors.push(FieldError::new(
+                        "token",
+                        "the token is empty: paste the token the marketplace gave you",
+                    ));
+                    None
+                }
+                other => other.map(|token| token.trim().to_owned()),
+            };
+            let token = match (&typed, &valid) {
+                (Some(token), _) => Some(token.clone()),
+                (None, Some(url)) => vault.load(url).map(|(token, _)| token),
+                (None, None) => None,
+            };
+            // Only a marketplace the seller is changing needs its token now.
+            if token.is_none() && marketplace_changed && !errors.iter().any(|e| e.field == "token")
+            {
+                errors.push(FieldError::new(
+                    "token",
+                    "enter the seller token for this marketplace",
+                ));
+            }
+            if let (Some(token), Some(url)) = (typed, &valid) {
+                new_token = Some((url.clone(), token));
+            }
+            match (token, valid) {
+                (Some(token), Some(url)) => Some(Marketplace::Remote { url, token }),
+                _ => None,
+            }
+        }
+    };
+    Plan {
+        settings,
+        token: new_token,
+        target,
+        marketplace_changed,
+        errors,
+    }
+}
+
+/// The normalized address and the token "Test connection" uses: the typed token, else the
+/// token of that very address (the running marketplace's, or the one saved for it). Never
+/// the token of another address: then the seller is asked to type it.
+fn connection_to_test(
+    url: &str,
+    typed: Option<&str>,
+    running: &Marketplace,
+    vault: &TokenVault,
+) -> Result<(String, String), String> {
+    let url = normalize_url(url)?;
+    if let Some(token) = typed.map(str::trim).filter(|token| !token.is_empty()) {
+        return Ok((url, token.to_owned()));
+    }
+    let running_token = match running {
+        Marketplace::Remote {
+            url: running_url,
+            token,
+        } if normalized(running_url) == url => Some(token.clone()),
+        _ => None,
+    };
+    match running_token.or_else(|| vault.load(&url).map(|(token, _)| token)) {
+        Some(token) => Ok((url, token)),
+        None => Err("enter the token for this marketplace to test it".to_owned()),
+    }
+}
+
 impl Shell {
     pub fn core(&self) -> Arc<CoreHandle> {
         Arc::clone(&self.core.read().unwrap_or_else(PoisonError::into_inner))
@@ -108,9 +218,18 @@ impl Shell {
     pub fn view(&self) -> SettingsView {
         let running = lock(&self.running).clone();
         let (autostart_supported, autostart_note) = autostart::support();
+        let settings = lock(&self.settings).clone();
+        let token_url = match &settings.marketplace {
+            MarketplaceChoice::Demo => None,
+            MarketplaceChoice::Remote { url } => Some(normalized(url)),
+        };
         SettingsView {
-            settings: lock(&self.settings).clone(),
-            token: self.vault.load().map(|(_, place)| place),
+            token: token_url
+                .as_deref()
+                .and_then(|url| self.vault.load(url))
+                .map(|(_, place)| place),
+            token_url,
+            settings,
             running: RunningMarketplace {
                 url: running.url,
                 demo: running.marketplace == Marketplace::EmbeddedDemo,
@@ -122,24 +241,14 @@ impl Shell {
         }
     }
 
-    /// "Test connection": the marketplace at `url` with `token` (or the saved token), without
-    /// saving anything.
+    /// "Test connection": the marketplace at `url` with `token` (or the token saved for that
+    /// very address), without saving anything.
     pub async fn test_connection(&self, url: &str, token: Option<&str>) -> ConnectionCheck {
-        if let Some(message) = sellerdash_state::settings::check_url(url) {
-            return ConnectionCheck::Failed { message };
+        let running = lock(&self.running).marketplace.clone();
+        match connection_to_test(url, token, &running, &self.vault) {
+            Ok((url, token)) => sellerdash_core::check_connection(&url, &token).await,
+            Err(message) => ConnectionCheck::Failed { message },
         }
-        let token = match token.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(token) => token.to_owned(),
-            None => match self.vault.load() {
-                Some((token, _)) => token,
-                None => {
-                    return ConnectionCheck::Failed {
-                        message: "enter the seller token to test it".to_owned(),
-                    };
-                }
-            },
-        };
-        sellerdash_core::check_connection(url, &token).await
     }
 
     /// Validates, saves and applies a change; on any error nothing is saved or applied.
@@ -149,50 +258,14 @@ impl Shell {
         change: SettingsChange,
     ) -> Result<SettingsView, SettingsError> {
         let _one_at_a_time = self.changing.lock().await;
-        let SettingsChange {
-            mut settings,
-            token,
-            marketplace_changed,
-        } = change;
         let saved = lock(&self.settings).clone();
-        if !marketplace_changed {
-            settings.marketplace = saved.marketplace.clone();
-        }
-        let mut errors = settings.validate();
-        let new_token = match token {
-            Some(token) if token.trim().is_empty() => {
-                errors.push(FieldError::new(
-                    "token",
-                    "the token is empty: paste the token the marketplace gave you",
-                ));
-                None
-            }
-            other => other.map(|t| t.trim().to_owned()),
-        };
-        let saved_token = self.vault.load().map(|(token, _)| token);
-        let target = match &settings.marketplace {
-            MarketplaceChoice::Demo => Some(Marketplace::EmbeddedDemo),
-            MarketplaceChoice::Remote { url } => {
-                let same_url = matches!(&saved.marketplace, MarketplaceChoice::Remote { url: old } if old == url);
-                let token = new_token
-                    .clone()
-                    .or_else(|| saved_token.clone().filter(|_| same_url));
-                // Only a marketplace the seller is changing needs its token now.
-                if token.is_none()
-                    && marketplace_changed
-                    && !errors.iter().any(|e| e.field == "token")
-                {
-                    errors.push(FieldError::new(
-                        "token",
-                        "enter the seller token for this marketplace",
-                    ));
-                }
-                token.map(|token| Marketplace::Remote {
-                    url: url.trim().trim_end_matches('/').to_owned(),
-                    token,
-                })
-            }
-        };
+        let Plan {
+            settings,
+            token,
+            target,
+            marketplace_changed,
+            mut errors,
+        } = plan(&saved, change, &self.vault);
         if settings.launch_at_login != saved.launch_at_login
             && let Err(message) = autostart::set(settings.launch_at_login)
         {
@@ -204,11 +277,8 @@ impl Shell {
                 fields: errors,
             });
         }
-        if let MarketplaceChoice::Remote { url } = &mut settings.marketplace {
-            *url = url.trim().trim_end_matches('/').to_owned();
-        }
-        if let Some(token) = &new_token
-            && let Err(error) = self.vault.save(token)
+        if let Some((url, token)) = &token
+            && let Err(error) = self.vault.save(url, token)
         {
             return Err(SettingsError {
                 message: format!("Nothing was saved: {error}"),
@@ -292,13 +362,19 @@ impl Shell {
                 if let Some(state) = &bridge {
                     state.restore_generation(previous);
                 }
+                tray::give_back(app, generation, previous);
                 if let Some(server) = new_server {
                     server.shutdown().await;
                 }
                 return Err(error.into());
             }
         };
-        tray::reset(app);
+        // Only what older cores said is forgotten: a count the new core already reported
+        // (a quick switch) stays.
+        tray::reset(app, generation);
+        if let Some(state) = &bridge {
+            state.drop_held();
+        }
         // The banners show the new core's cache notices (none, usually), not the old one's.
         if let Err(error) = app.emit(crate::events::CACHE_NOTICES, core.cache_notices()) {
             tracing::warn!(%error, "cannot report the cache notices");
@@ -392,14 +468,18 @@ pub fn start<R: Runtime>(
     let settings = loaded.settings;
     let mut notice = loaded.notice;
 
+    // The one token of an earlier version is the saved marketplace's, and only its.
+    if let MarketplaceChoice::Remote { url } = &settings.marketplace {
+        vault.adopt_legacy(&normalized(url));
+    }
     let from_flags = flags.is_some();
     let marketplace = match flags {
         Some(marketplace) => marketplace,
         None => match &settings.marketplace {
             MarketplaceChoice::Demo => Marketplace::EmbeddedDemo,
-            MarketplaceChoice::Remote { url } => match vault.load() {
+            MarketplaceChoice::Remote { url } => match vault.load(url) {
                 Some((token, _)) => Marketplace::Remote {
-                    url: url.clone(),
+                    url: normalized(url),
                     token,
                 },
                 None => {
@@ -469,4 +549,152 @@ pub fn start<R: Runtime>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const A: &str = "https://a.example";
+    const B: &str = "https://b.example";
+
+    fn remote(url: &str) -> Settings {
+        Settings {
+            marketplace: MarketplaceChoice::Remote { url: url.into() },
+            ..Settings::default()
+        }
+    }
+
+    fn change(settings: Settings, token: Option<&str>) -> SettingsChange {
+        SettingsChange {
+            settings,
+            token: token.map(Into::into),
+            marketplace_changed: true,
+        }
+    }
+
+    fn error_fields(plan: &Plan) -> Vec<&str> {
+        plan.errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    /// Defect: "Test connection" sent the saved token to whatever address was typed.
+    #[test]
+    fn the_saved_token_is_only_tested_against_its_own_address() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = TokenVault::file_only(dir.path());
+        vault.save(A, "token-of-a").unwrap();
+        let demo = Marketplace::EmbeddedDemo;
+        assert_eq!(
+            connection_to_test("HTTPS://a.example/", None, &demo, &vault),
+            Ok((A.to_owned(), "token-of-a".to_owned()))
+        );
+        for other in [
+            "https://evil.example",
+            "http://a.example",
+            "https://a.example.evil",
+        ] {
+            let refused = connection_to_test(other, None, &demo, &vault).unwrap_err();
+            assert!(
+                refused.contains("enter the token for this marketplace"),
+                "{other}: {refused}"
+            );
+        }
+        // A typed token goes to the typed address.
+        assert_eq!(
+            connection_to_test(B, Some(" typed "), &demo, &vault),
+            Ok((B.to_owned(), "typed".to_owned()))
+        );
+        // The running marketplace's token (from the command line) counts for its address only.
+        let running = Marketplace::Remote {
+            url: B.into(),
+            token: "flag-token".into(),
+        };
+        assert_eq!(
+            connection_to_test("https://b.example/", Some("  "), &running, &vault),
+            Ok((B.to_owned(), "flag-token".to_owned()))
+        );
+        assert!(connection_to_test("https://c.example", None, &running, &vault).is_err());
+        // An address with a password in it is refused before anything is sent.
+        let refused =
+            connection_to_test("https://u:pw@a.example", Some("t"), &demo, &vault).unwrap_err();
+        assert!(refused.contains("user name or password"), "{refused}");
+    }
+
+    /// Defect: coming back to a marketplace asked for its token again.
+    #[test]
+    fn each_marketplace_keeps_its_token_and_coming_back_needs_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = TokenVault::file_only(dir.path());
+        // On A with its token, the seller moves to B with B's token...
+        vault.save(A, "token-of-a").unwrap();
+        let to_b = plan(
+            &remote(A),
+            change(remote("HTTPS://B.example/"), Some("token-of-b")),
+            &vault,
+        );
+        assert!(to_b.errors.is_empty(), "{:?}", to_b.errors);
+        assert_eq!(to_b.token, Some((B.to_owned(), "token-of-b".to_owned())));
+        assert_eq!(to_b.settings, remote(B), "the address is saved normalized");
+        vault.save(B, "token-of-b").unwrap();
+        // ... and back to A without typing a token: A's own token.
+        let back = plan(
+            &to_b.settings,
+            change(remote("https://A.example/"), None),
+            &vault,
+        );
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
+        assert_eq!(back.token, None, "nothing new to save");
+        assert_eq!(
+            back.target,
+            Some(Marketplace::Remote {
+                url: A.into(),
+                token: "token-of-a".into()
+            })
+        );
+        // A marketplace never used before still needs its token; B's is not lent to it.
+        let new = plan(
+            &remote(A),
+            change(remote("https://c.example"), None),
+            &vault,
+        );
+        assert_eq!(error_fields(&new), ["token"]);
+        assert_eq!(new.target, None);
+    }
+
+    /// Defect: with the demo store chosen, Save still wrote the token field.
+    #[test]
+    fn the_demo_store_saves_no_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = TokenVault::file_only(dir.path());
+        for typed in [Some("leftover-token"), Some("   "), None] {
+            let demo = plan(&remote(A), change(Settings::default(), typed), &vault);
+            assert!(demo.errors.is_empty(), "{typed:?}: {:?}", demo.errors);
+            assert_eq!(demo.token, None, "{typed:?}");
+            assert_eq!(demo.target, Some(Marketplace::EmbeddedDemo));
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_change_that_keeps_the_marketplace_needs_no_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = TokenVault::file_only(dir.path());
+        let mut faster = remote(B);
+        faster.intervals.dashboard_secs = 9;
+        let kept = plan(
+            &remote(A),
+            SettingsChange {
+                settings: faster,
+                token: None,
+                marketplace_changed: false,
+            },
+            &vault,
+        );
+        assert!(kept.errors.is_empty(), "{:?}", kept.errors);
+        assert_eq!(kept.settings.marketplace, remote(A).marketplace);
+        assert_eq!(kept.settings.intervals.dashboard_secs, 9);
+        assert_eq!(kept.target, None, "no token for A: nothing to switch to");
+    }
 }

@@ -29,9 +29,10 @@ struct TrayState<R: Runtime> {
     view: Mutex<PendingView>,
 }
 
-/// What the tray's pending entry says.
+/// What the tray's pending entry says, and which core (its bridge generation) said it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct PendingView {
+    generation: u64,
     total: Option<u64>,
     link: Link,
 }
@@ -64,6 +65,23 @@ impl Link {
 }
 
 impl PendingView {
+    /// Applies `change` from the core numbered `generation`: a newer core's first word
+    /// replaces everything an older core said; an older core's late word is ignored. So a
+    /// marketplace switch never mixes two shops' counts, and the new core's first count
+    /// stays whether it comes before or after the switch's reset.
+    fn apply(&mut self, generation: u64, change: impl FnOnce(&mut Self)) {
+        if generation < self.generation {
+            return;
+        }
+        if generation > self.generation {
+            *self = Self {
+                generation,
+                ..Self::default()
+            };
+        }
+        change(self);
+    }
+
     fn label(self) -> String {
         match (self.total, self.link.note()) {
             (None, None) => "Pending orders".to_owned(),
@@ -139,20 +157,40 @@ pub fn notifications_paused<R: Runtime>(app: &AppHandle<R>) -> bool {
         .is_some_and(|state| state.paused.load(Ordering::Relaxed))
 }
 
-/// Forgets the pending count and connection note (another marketplace takes over; its
-/// own count follows).
-pub fn reset<R: Runtime>(app: &AppHandle<R>) {
-    update(app, |view| *view = PendingView::default());
+/// The core numbered `generation` took over: forgets what older cores said (their pending
+/// count and connection note), keeping anything the new core already said.
+pub fn reset<R: Runtime>(app: &AppHandle<R>, generation: u64) {
+    update(app, |view| view.apply(generation, |_| {}));
 }
 
-/// The server's count of orders waiting for confirmation.
-pub fn set_pending_total<R: Runtime>(app: &AppHandle<R>, total: u64) {
-    update(app, |view| view.total = Some(total));
+/// The new core numbered `failed` could not start and the one numbered `previous` stays:
+/// anything the failed core said is forgotten and `previous` is heard again.
+pub fn give_back<R: Runtime>(app: &AppHandle<R>, failed: u64, previous: u64) {
+    update(app, |view| {
+        if view.generation == failed {
+            *view = PendingView {
+                generation: previous,
+                ..PendingView::default()
+            };
+        }
+    });
 }
 
-pub fn set_connectivity<R: Runtime>(app: &AppHandle<R>, connectivity: &Connectivity) {
+/// The server's count of orders waiting for confirmation, from the core numbered
+/// `generation`.
+pub fn set_pending_total<R: Runtime>(app: &AppHandle<R>, generation: u64, total: u64) {
+    update(app, |view| {
+        view.apply(generation, |view| view.total = Some(total))
+    });
+}
+
+pub fn set_connectivity<R: Runtime>(
+    app: &AppHandle<R>,
+    generation: u64,
+    connectivity: &Connectivity,
+) {
     let link = Link::of(connectivity);
-    update(app, |view| view.link = link);
+    update(app, |view| view.apply(generation, |view| view.link = link));
 }
 
 fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView)) {
@@ -165,7 +203,7 @@ fn update<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce(&mut PendingView))
         };
         let before = *view;
         change(&mut view);
-        if *view == before {
+        if view.label() == before.label() {
             return;
         }
         *view
@@ -194,7 +232,39 @@ mod tests {
     use super::{Link, PendingView};
 
     fn view(total: Option<u64>, link: Link) -> String {
-        PendingView { total, link }.label()
+        PendingView {
+            generation: 0,
+            total,
+            link,
+        }
+        .label()
+    }
+
+    /// A quick switch: the new core (2) counts its shop before the switch resets the tray
+    /// for it; the count stays. The old core's (1) late count never shows.
+    #[test]
+    fn a_switch_keeps_the_new_cores_first_count() {
+        let mut tray = PendingView::default();
+        tray.apply(1, |v| v.total = Some(7));
+        tray.apply(1, |v| v.link = Link::Offline);
+        assert_eq!(tray.label(), "Pending orders (7, offline)");
+        tray.apply(2, |v| v.total = Some(1));
+        assert_eq!(
+            tray.label(),
+            "Pending orders (1)",
+            "the old link is dropped too"
+        );
+        tray.apply(2, |_| {}); // the switch's reset, after the new core's first count
+        assert_eq!(tray.label(), "Pending orders (1)");
+        tray.apply(1, |v| v.total = Some(8)); // the old core's late word
+        assert_eq!(tray.label(), "Pending orders (1)");
+        // The reset before any word of the new core forgets the old count.
+        let mut tray = PendingView::default();
+        tray.apply(1, |v| v.total = Some(7));
+        tray.apply(2, |_| {});
+        assert_eq!(tray.label(), "Pending orders");
+        tray.apply(2, |v| v.total = Some(3));
+        assert_eq!(tray.label(), "Pending orders (3)");
     }
 
     #[test]

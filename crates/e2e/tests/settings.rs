@@ -118,7 +118,10 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     let url_error = app.text("[data-testid='error-url']").await?;
     assert!(url_error.contains("http:// or https://"), "{url_error}");
     let interval_error = app.text("[data-testid='error-interval.dashboard']").await?;
-    assert!(interval_error.contains("2 s to 3600 s"), "{interval_error}");
+    assert!(
+        interval_error.contains("out of range (2 s to 1 hour)"),
+        "{interval_error}"
+    );
     let quiet_error = app.text("[data-testid='error-quiet_from']").await?;
     assert!(quiet_error.contains("HH:MM"), "{quiet_error}");
     assert!(
@@ -150,6 +153,18 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     );
     let running = app.text("[data-testid=settings-running]").await?;
     assert!(running.contains(&second.url()), "{running}");
+
+    // The saved token belongs to its own address: testing another address without typing
+    // a token sends nothing and asks for that marketplace's token.
+    app.fill("[data-testid=settings-url]", &first.url()).await?;
+    let other = app.text("[data-testid=settings-token-status]").await?;
+    assert!(other.contains(&format!("for {} only", second.url())), "{other}");
+    let refused = test_connection(&app).await?;
+    assert!(
+        refused.starts_with("Enter the token for this marketplace"),
+        "{refused}"
+    );
+    app.fill("[data-testid=settings-url]", &second.url()).await?;
 
     let (dashboard, shop_pending) = second.seen_by(&shop.token).await?;
     assert_eq!(shop_pending.total, 1);

@@ -183,20 +183,53 @@ impl FieldError {
 
 /// A marketplace URL's problem, if any.
 pub fn check_url(url: &str) -> Option<String> {
+    normalize_url(url).err()
+}
+
+/// The one form of a marketplace address that is saved, compared and sent: trimmed, the
+/// scheme and host in lower case (`HTTP://` is accepted), no trailing slash. Addresses with a user
+/// name or password in them (`https://user:pw@host`) are refused: credentials belong in the
+/// token field, never in `settings.json`.
+pub fn normalize_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     if url.is_empty() {
-        return Some("enter the marketplace's address, e.g. https://seller-api.example.com".into());
+        return Err("enter the marketplace's address, e.g. https://seller-api.example.com".into());
     }
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        None => Some("the address must start with http:// or https://".into()),
-        Some(host) if host.trim_matches('/').is_empty() || host.contains(char::is_whitespace) => {
-            Some("the address has no host name after http(s)://".into())
-        }
-        Some(_) => None,
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => ("https", rest),
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => ("http", rest),
+        _ => return Err("the address must start with http:// or https://".into()),
+    };
+    let rest = rest.trim_end_matches('/');
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.is_empty() || rest.contains(char::is_whitespace) {
+        return Err("the address has no host name after http(s)://".into());
     }
+    if authority.contains('@') {
+        return Err(
+            "the address must not contain a user name or password (user:password@): put the seller token in the token field"
+                .into(),
+        );
+    }
+    let path = &rest[authority.len()..];
+    Ok(format!(
+        "{scheme}://{}{path}",
+        authority.to_ascii_lowercase()
+    ))
+}
+
+/// A polling interval as typed on the Settings page: whole seconds from
+/// [`MIN_INTERVAL_SECS`] to [`MAX_INTERVAL_SECS`]. `label` names the field in the message.
+pub fn parse_interval(label: &str, text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let out_of_range = || format!("{label}: out of range (2 s to 1 hour)");
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return match text.parse::<u64>() {
+            Ok(secs) if (MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&secs) => Ok(secs),
+            _ => Err(out_of_range()),
+        };
+    }
+    Err(format!("{label}: enter a whole number of seconds"))
 }
 
 impl Settings {
@@ -213,9 +246,7 @@ impl Settings {
             if !(MIN_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&secs) {
                 errors.push(FieldError::new(
                     format!("interval.{field}"),
-                    format!(
-                        "{label}: choose {MIN_INTERVAL_SECS} s to {MAX_INTERVAL_SECS} s (one hour), not {secs} s"
-                    ),
+                    format!("{label}: out of range (2 s to 1 hour), not {secs} s"),
                 ));
             }
         }
@@ -284,8 +315,14 @@ pub struct RunningMarketplace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsView {
     pub settings: Settings,
-    /// Where the saved token is kept; `None` when no token is saved.
+    /// Where the saved token of [`SettingsView::token_url`] is kept; `None` when no token
+    /// is saved for it.
     pub token: Option<TokenPlace>,
+    /// The (normalized) marketplace address `token` belongs to: the saved marketplace's
+    /// (`None` in demo mode). A token is only ever used for its own address; another address
+    /// needs its own token.
+    #[serde(default)]
+    pub token_url: Option<String>,
     pub running: RunningMarketplace,
     /// E.g. "settings.json was unreadable (…); using the defaults".
     pub notice: Option<String>,
@@ -441,7 +478,7 @@ mod tests {
         );
         let errors = s.validate();
         assert!(
-            errors[1].message.contains("2 s to 3600 s"),
+            errors[1].message == "Dashboard: out of range (2 s to 1 hour), not 1 s",
             "{}",
             errors[1].message
         );
@@ -454,8 +491,54 @@ mod tests {
             ("https://", false),
             ("ftp://m.example", false),
             ("", false),
+            ("https://user:pw@m.example", false),
         ] {
             assert_eq!(check_url(url).is_none(), ok, "{url}");
+        }
+    }
+
+    #[test]
+    fn addresses_have_one_form_and_never_carry_credentials() {
+        for typed in [
+            "https://m.example",
+            " https://m.example/ ",
+            "HTTPS://M.Example//",
+            "Https://m.example/\n",
+        ] {
+            assert_eq!(
+                normalize_url(typed).as_deref(),
+                Ok("https://m.example"),
+                "{typed:?}"
+            );
+        }
+        assert_eq!(
+            normalize_url("HTTP://127.0.0.1:8080/api/").as_deref(),
+            Ok("http://127.0.0.1:8080/api")
+        );
+        let refused = normalize_url("https://seller:secret@m.example").unwrap_err();
+        assert!(refused.contains("user name or password"), "{refused}");
+        assert!(!refused.contains("secret"), "{refused}");
+        // An @ later in the path is not a credential.
+        assert!(normalize_url("https://m.example/shops/@north").is_ok());
+    }
+
+    #[test]
+    fn intervals_say_out_of_range_or_not_a_number() {
+        assert_eq!(parse_interval("Dashboard", " 30 "), Ok(30));
+        assert_eq!(parse_interval("Dashboard", "3600"), Ok(3_600));
+        for big in ["99999999999999999999", "3601", "1", "0"] {
+            assert_eq!(
+                parse_interval("Dashboard", big),
+                Err("Dashboard: out of range (2 s to 1 hour)".to_owned()),
+                "{big}"
+            );
+        }
+        for bad in ["ten", "", "-5", "2.5"] {
+            assert_eq!(
+                parse_interval("Dashboard", bad),
+                Err("Dashboard: enter a whole number of seconds".to_owned()),
+                "{bad}"
+            );
         }
     }
 

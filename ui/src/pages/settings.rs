@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use sellerdash_state::settings::{
     ConnectionCheck, FieldError, Intervals, MarketplaceChoice, SaveOutcome, Settings,
-    SettingsChange, SettingsView, TokenPlace, parse_time,
+    SettingsChange, SettingsView, normalize_url, parse_interval, parse_time,
 };
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -81,15 +81,12 @@ impl Form {
         let mut intervals = saved.intervals;
         let mut errors = Vec::new();
         for (field, label, _) in Intervals::default().fields() {
-            let text = self.intervals.get(field).map_or("", String::as_str).trim();
-            match text.parse::<u64>() {
+            let text = self.intervals.get(field).map_or("", String::as_str);
+            match parse_interval(label, text) {
                 Ok(secs) => {
                     intervals.set(field, secs);
                 }
-                Err(_) => errors.push(FieldError::new(
-                    format!("interval.{field}"),
-                    format!("{label}: enter a whole number of seconds"),
-                )),
+                Err(message) => errors.push(FieldError::new(format!("interval.{field}"), message)),
             }
         }
         intervals.sales_factor_percent = self.sales_factor_percent;
@@ -121,6 +118,47 @@ impl Form {
     }
 }
 
+/// What a connection test was made with: the address and token fields as they were. Its
+/// result is shown only while the fields still say the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tested {
+    url: String,
+    token: String,
+}
+
+impl Tested {
+    fn of(form: &Form) -> Self {
+        Self {
+            url: form.url.trim().to_owned(),
+            token: form.token.trim().to_owned(),
+        }
+    }
+}
+
+/// The connection test's result for what the form says now; `None` once the seller
+/// changed the address or the token (or chose the demo store) since the test.
+fn current_check<'a, T>(check: &'a Option<(Tested, T)>, form: &Form) -> Option<&'a T> {
+    match check {
+        Some((tested, result)) if !form.demo && *tested == Tested::of(form) => Some(result),
+        _ => None,
+    }
+}
+
+/// What the token field's hint says: whether the saved token belongs to the address typed
+/// now. A saved token is only ever used for its own address.
+fn token_status(view: &SettingsView, form: &Form) -> String {
+    let typed_url = normalize_url(&form.url).ok();
+    match (view.token, &view.token_url) {
+        (Some(place), Some(url)) if typed_url.as_ref() == Some(url) => {
+            format!("Token saved ({})", place.label())
+        }
+        (Some(_), Some(url)) if !form.demo => format!(
+            "The saved token is for {url} only. Enter the token for this marketplace, or leave it empty to use one saved for it before."
+        ),
+        _ => "No token saved".to_owned(),
+    }
+}
+
 /// Where the page stands with the shell.
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
@@ -137,7 +175,7 @@ pub fn SettingsPage() -> Html {
     let form = use_state(|| None::<Form>);
     let errors = use_state(Vec::<FieldError>::new);
     let status = use_state(|| Status::Idle);
-    let check = use_state(|| None::<Result<ConnectionCheck, String>>);
+    let check = use_state(|| None::<(Tested, Result<ConnectionCheck, String>)>);
     let testing = use_state(|| false);
 
     {
@@ -254,7 +292,8 @@ pub fn SettingsPage() -> Html {
                 Err(problems) => problems,
             };
             let token = draft.token.trim().to_owned();
-            let token_typed = !draft.token.is_empty();
+            // With the demo store chosen, a token left in the field is not sent (or saved).
+            let token_typed = !draft.demo && !draft.token.is_empty();
             if token_typed && token.is_empty() {
                 problems.push(FieldError::new(
                     "token",
@@ -307,18 +346,18 @@ pub fn SettingsPage() -> Html {
         );
         Callback::from(move |_: MouseEvent| {
             let (check, testing) = (check.clone(), testing.clone());
+            let tested = Tested::of(&draft);
             let url = if draft.demo {
                 running.url.clone()
             } else {
-                draft.url.trim().to_owned()
+                tested.url.clone()
             };
-            let token = draft.token.trim().to_owned();
             testing.set(true);
             check.set(None);
             spawn_local(async move {
-                let token = (!token.is_empty()).then_some(token);
+                let token = (!tested.token.is_empty()).then(|| tested.token.clone());
                 let answer = shell::test_connection(&url, token.as_deref()).await;
-                check.set(Some(answer.map_err(|error| error.message)));
+                check.set(Some((tested, answer.map_err(|error| error.message))));
                 testing.set(false);
             });
         })
@@ -336,12 +375,9 @@ pub fn SettingsPage() -> Html {
     };
     let invalid = |field: &str| errors.iter().any(|e| e.field == field).then_some("true");
 
-    let token_status = match current.token {
-        Some(place @ (TokenPlace::Keyring | TokenPlace::File)) => {
-            format!("Token saved ({})", place.label())
-        }
-        None => "No token saved".to_owned(),
-    };
+    let token_status = token_status(&current, &draft);
+    let token_matches = current.token.is_some()
+        && normalize_url(&draft.url).ok().as_ref() == current.token_url.as_ref();
     let defaults = Intervals::default();
     let default_of = |field: &str| {
         defaults
@@ -411,7 +447,7 @@ pub fn SettingsPage() -> Html {
                         <input id="settings-token" class="input" type="password" autocomplete="off"
                             data-testid="settings-token" value={draft.token.clone()}
                             disabled={draft.demo} aria-invalid={invalid("token")}
-                            placeholder={if current.token.is_some() { "Leave empty to keep the saved token" } else { "Paste the token your marketplace gave you" }}
+                            placeholder={if token_matches { "Leave empty to keep the saved token" } else { "Paste the token your marketplace gave you" }}
                             oninput={text_input(edit(|f, v| { f.token = v; f.marketplace_changed = true; }))} />
                         <p class="hint" data-testid="settings-token-status">{token_status}</p>
                         {error_for("token")}
@@ -421,7 +457,7 @@ pub fn SettingsPage() -> Html {
                             disabled={*testing || draft.demo} onclick={on_test}>
                             {if *testing { "Testing…" } else { "Test connection" }}
                         </button>
-                        {match &*check {
+                        {match current_check(&check, &draft) {
                             Some(Ok(result)) => html! {
                                 <span class={classes!("check", if result.ok() { "check-ok" } else { "check-bad" })}
                                     data-testid="settings-test-result" data-ok={result.ok().to_string()}>
@@ -575,7 +611,7 @@ pub fn SettingsPage() -> Html {
 
 #[cfg(test)]
 mod tests {
-    use sellerdash_state::settings::RunningMarketplace;
+    use sellerdash_state::settings::{RunningMarketplace, TokenPlace};
 
     use super::*;
 
@@ -583,6 +619,7 @@ mod tests {
         SettingsView {
             settings: Settings::default(),
             token: None,
+            token_url: None,
             running: RunningMarketplace {
                 url: "http://127.0.0.1:9".into(),
                 demo: false,
@@ -608,6 +645,15 @@ mod tests {
             Err(errors) => errors.into_iter().map(|e| e.field).collect(),
         };
         assert_eq!(fields, ["interval.payouts", "quiet_from"]);
+        // A number too big for any integer is out of range, not "not a number".
+        form.intervals
+            .insert("order", "99999999999999999999999".into());
+        let errors = form.settings(&saved).err().unwrap_or_default();
+        assert_eq!(
+            errors[0].message,
+            "Order details: out of range (2 s to 1 hour)"
+        );
+        form.intervals.insert("order", "3".into());
         form.intervals.insert("payouts", "10".into());
         form.quiet_from = "19:00".into();
         let settings = form.settings(&saved).unwrap_or_default();
@@ -622,5 +668,46 @@ mod tests {
         assert_eq!(form.url, "http://127.0.0.1:9");
         assert!(!form.marketplace_changed);
         assert!(form.token.is_empty());
+    }
+
+    #[test]
+    fn a_test_result_goes_stale_when_the_address_or_token_changes() {
+        let mut form = Form::of(&view(true));
+        let check = Some((Tested::of(&form), "Connected"));
+        assert_eq!(current_check(&check, &form), Some(&"Connected"));
+        form.url.push_str(" ");
+        assert_eq!(
+            current_check(&check, &form),
+            Some(&"Connected"),
+            "same address"
+        );
+        form.url = "http://127.0.0.1:10".into();
+        assert_eq!(current_check(&check, &form), None);
+        let mut form = Form::of(&view(true));
+        form.token = "another".into();
+        assert_eq!(current_check(&check, &form), None);
+        let mut form = Form::of(&view(true));
+        form.demo = true;
+        assert_eq!(current_check(&check, &form), None);
+    }
+
+    #[test]
+    fn the_saved_token_is_shown_for_its_own_address_only() {
+        let mut saved = view(false);
+        saved.settings.marketplace = MarketplaceChoice::Remote {
+            url: "https://a.example".into(),
+        };
+        saved.token = Some(TokenPlace::File);
+        saved.token_url = Some("https://a.example".into());
+        let mut form = Form::of(&saved);
+        form.url = "HTTPS://a.example/".into();
+        assert_eq!(token_status(&saved, &form), "Token saved (file)");
+        form.url = "https://b.example".into();
+        let other = token_status(&saved, &form);
+        assert!(
+            other.contains("Enter the token for this marketplace"),
+            "{other}"
+        );
+        assert_eq!(token_status(&view(true), &form), "No token saved");
     }
 }
