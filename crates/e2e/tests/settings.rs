@@ -158,13 +158,17 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     // a token sends nothing and asks for that marketplace's token.
     app.fill("[data-testid=settings-url]", &first.url()).await?;
     let other = app.text("[data-testid=settings-token-status]").await?;
-    assert!(other.contains(&format!("for {} only", second.url())), "{other}");
+    assert!(
+        other.contains(&format!("for {} only", second.url())),
+        "{other}"
+    );
     let refused = test_connection(&app).await?;
     assert!(
         refused.starts_with("Enter the token for this marketplace"),
         "{refused}"
     );
-    app.fill("[data-testid=settings-url]", &second.url()).await?;
+    app.fill("[data-testid=settings-url]", &second.url())
+        .await?;
 
     let (dashboard, shop_pending) = second.seen_by(&shop.token).await?;
     assert_eq!(shop_pending.total, 1);
