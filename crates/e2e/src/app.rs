@@ -167,17 +167,28 @@ impl App {
     ) -> anyhow::Result<String> {
         let client = self.client();
         let accept = &accept;
+        let last_seen = &std::sync::Mutex::new(None::<String>);
         eventually(&format!("the text of `{css}`"), timeout, || async move {
             match client.find(Locator::Css(css)).await {
                 Ok(element) => {
                     let text = element.text().await?;
-                    Ok(accept(&text).then_some(text))
+                    if accept(&text) {
+                        return Ok(Some(text));
+                    }
+                    *last_seen.lock().expect("not poisoned") = Some(text);
+                    Ok(None)
                 }
                 Err(error) if error.is_no_such_element() => Ok(None),
                 Err(error) => Err(error.into()),
             }
         })
         .await
+        .map_err(|error| {
+            match last_seen.lock().expect("not poisoned").take() {
+                Some(text) => error.context(format!("`{css}` read {text:?}")),
+                None => error.context(format!("`{css}` was never in the window")),
+            }
+        })
     }
 
     /// Clicks the element matching `css` once it is there. A page re-renders live, so an
