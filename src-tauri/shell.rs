@@ -247,7 +247,7 @@ impl Shell {
         let running = lock(&self.running).marketplace.clone();
         match connection_to_test(url, token, &running, &self.vault) {
             Ok((url, token)) => sellerdash_core::check_connection(&url, &token).await,
-            Err(message) => ConnectionCheck::Failed { message },
+            Err(message) => ConnectionCheck::NotTested { message },
         }
     }
 

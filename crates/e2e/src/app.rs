@@ -183,12 +183,12 @@ impl App {
             }
         })
         .await
-        .map_err(|error| {
-            match last_seen.lock().expect("not poisoned").take() {
+        .map_err(
+            |error| match last_seen.lock().expect("not poisoned").take() {
                 Some(text) => error.context(format!("`{css}` read {text:?}")),
                 None => error.context(format!("`{css}` was never in the window")),
-            }
-        })
+            },
+        )
     }
 
     /// Clicks the element matching `css` once it is there. A page re-renders live, so an
@@ -210,6 +210,36 @@ impl App {
             },
         )
         .await
+    }
+
+    /// Clicks `css` until `done` holds, each click given a second to take effect, for at
+    /// most `timeout`. For buttons on rows that ignore clicks for a moment after they
+    /// appear or move (a pending order that just arrived).
+    pub async fn click_until<F, Fut>(
+        &self,
+        css: &str,
+        timeout: Duration,
+        mut done: F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<bool>>,
+    {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            self.click(css).await?;
+            let settle = tokio::time::Instant::now() + Duration::from_secs(1);
+            while tokio::time::Instant::now() < settle {
+                if done().await? {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            anyhow::ensure!(
+                tokio::time::Instant::now() < deadline,
+                "clicking `{css}` had no effect within {timeout:?}"
+            );
+        }
     }
 
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {

@@ -75,12 +75,14 @@ async fn a_new_order_reaches_the_window_a_notification_and_the_tray_and_confirm_
     })
     .await?;
 
-    app.click(&format!("{row} [data-testid=confirm]")).await?;
+    // A row ignores clicks for a moment after it appears, so the click may need repeating.
+    app.click_until(
+        &format!("{row} [data-testid=confirm]"),
+        TWO_POLL_INTERVALS,
+        || async { Ok(marketplace.order(&order.id).await?.status == OrderStatus::Confirmed) },
+    )
+    .await?;
     app.wait_gone(&row, TWO_POLL_INTERVALS).await?;
-    assert_eq!(
-        marketplace.order(&order.id).await?.status,
-        OrderStatus::Confirmed
-    );
     let expected = format!("Pending orders ({before})");
     eventually("the tray to drop the confirmed order", TWO_POLL_INTERVALS, || {
         let expected = expected.clone();

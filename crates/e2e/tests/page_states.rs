@@ -37,29 +37,6 @@ fn row(id: &str) -> String {
     format!("[data-testid=pending-order][data-order-id=\"{id}\"]")
 }
 
-/// Clicks `css` until `done` holds (each click is given a second to take effect).
-async fn click_until<F, Fut>(app: &App, css: &str, mut done: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<bool>>,
-{
-    let deadline = tokio::time::Instant::now() + ACTION;
-    loop {
-        app.click(css).await?;
-        let settle = tokio::time::Instant::now() + Duration::from_secs(1);
-        while tokio::time::Instant::now() < settle {
-            if done().await? {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        anyhow::ensure!(
-            tokio::time::Instant::now() < deadline,
-            "clicking `{css}` had no effect within {ACTION:?}"
-        );
-    }
-}
-
 /// The server's order once `accept` holds for it.
 async fn server_order(
     marketplace: &Marketplace,
@@ -143,9 +120,9 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
 
     // Confirm: the server says confirmed and the row leaves. (A row ignores clicks for
     // a moment after it appears or moves, so a click may need repeating.)
-    click_until(
-        &app,
+    app.click_until(
         &format!("{} [data-testid=confirm]", row(&placed.id)),
+        ACTION,
         || async { Ok(marketplace.order(&placed.id).await?.status == OrderStatus::Confirmed) },
     )
     .await?;
@@ -155,9 +132,9 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
     // Cancel asks for a reason; Escape closes the form and keeps the order.
     let victim = oldest_first.remove(0);
     let reason_field = format!("{} [data-testid=cancel-reason]", row(&victim));
-    click_until(
-        &app,
+    app.click_until(
         &format!("{} [data-testid=cancel]", row(&victim)),
+        ACTION,
         || async { Ok(!app.texts(&reason_field).await?.is_empty()) },
     )
     .await?;

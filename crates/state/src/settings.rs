@@ -374,6 +374,8 @@ pub enum ConnectionCheck {
     NotAnswering { message: String },
     /// It answered, but not as a seller API should.
     Failed { message: String },
+    /// Nothing was sent: the address is not valid, or no token is typed or saved for it.
+    NotTested { message: String },
 }
 
 impl ConnectionCheck {
@@ -393,6 +395,16 @@ impl ConnectionCheck {
             Self::Refused { message } => format!("Token refused: {message}"),
             Self::NotAnswering { message } => format!("Not answering: {message}"),
             Self::Failed { message } => format!("Connection failed: {message}"),
+            Self::NotTested { message } => {
+                let mut chars = message.chars();
+                let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+                let sentence = format!("{}{}", first.unwrap_or_default(), chars.as_str());
+                if sentence.ends_with('.') {
+                    sentence
+                } else {
+                    format!("{sentence}.")
+                }
+            }
         }
     }
 
@@ -570,5 +582,13 @@ mod tests {
             message: "invalid token".into(),
         };
         assert_eq!(refused.text(), "Token refused: invalid token");
+        let not_tested = ConnectionCheck::NotTested {
+            message: "enter the token for this marketplace to test it".into(),
+        };
+        assert_eq!(
+            not_tested.text(),
+            "Enter the token for this marketplace to test it."
+        );
+        assert!(!not_tested.ok());
     }
 }
