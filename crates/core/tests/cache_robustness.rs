@@ -16,7 +16,8 @@ use chrono::{TimeDelta, Utc};
 use common::{FakeSource, summary};
 use sellerdash_core::{
     CACHE_CONTRACT, CACHE_FILE, CacheNotice, CacheNoticeKind, CachedQuery, Core, CoreConfig,
-    CoreEvent, DISK_RETRY, Policies, QueryKey, SqliteStore, Store, StoreNotice, channel_sink,
+    CoreEvent, DISK_RETRY, OutboxAction, OutboxState, OutboxStore, Policies, QueryKey,
+    SqliteOutbox, SqliteStore, Store, StoreNotice, channel_sink,
 };
 use serde_json::json;
 
@@ -460,9 +461,10 @@ async fn the_core_on_a_full_disk_keeps_updating_pages_and_warns() {
 }
 
 /// 5 minutes of polling every 3 s on the paused clock (100 polls), each upserting 500 orders
-/// in one batch, with 50 actions written meanwhile (half through the store, half as the
-/// app's own tables do, through `begin_write`) and readers reading all along: no write or
-/// read fails ("database is locked" or otherwise), and every write is there at the end.
+/// in one batch, with 50 seller actions recorded meanwhile through the real outbox (appended,
+/// sending, done, as its worker writes them; in bursts of five) and readers reading the cache
+/// and the outbox all along: no write or read fails ("database is locked" or otherwise), and
+/// every poll and every action is there at the end.
 #[tokio::test]
 async fn polling_actions_and_reads_together_never_meet_a_lock() {
     const POLLS: usize = 100;
@@ -472,14 +474,7 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
     let store = SqliteStore::open_in(dir.path()).await.unwrap();
     // Every connection is open: from here on the clock is simulated.
     tokio::time::pause();
-    {
-        let mut tx = store.begin_write().await.unwrap();
-        sqlx::query("CREATE TABLE test_actions (id TEXT PRIMARY KEY NOT NULL, at TEXT NOT NULL)")
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    let outbox = SqliteOutbox::new(store.clone(), "stress");
     let errors = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let reads = Arc::new(AtomicUsize::new(0));
     let done = tokio_util::sync::CancellationToken::new();
@@ -504,31 +499,33 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
     };
     let actions: Vec<_> = (0..ACTIONS)
         .map(|n| {
-            let (store, errors) = (store.clone(), Arc::clone(&errors));
+            let (outbox, errors) = (outbox.clone(), Arc::clone(&errors));
             tokio::spawn(async move {
                 // Ten bursts of five at once, spread over the 5 minutes, not aligned with
                 // the polls.
                 tokio::time::sleep(Duration::from_millis(29_300 * (n / 5) as u64 + 700)).await;
-                let result = if n % 2 == 0 {
-                    store
-                        .save_query(&CachedQuery {
-                            key: QueryKey::new(["test", "action", &n.to_string()]),
-                            data: json!({ "action": n }),
-                            fetched_at: Utc::now(),
-                        })
-                        .await
+                // What the outbox worker writes for one action: appended, marked
+                // sending before the request, settled on the answer.
+                let action = if n % 2 == 0 {
+                    OutboxAction::Confirm
                 } else {
-                    async {
-                        let mut tx = store.begin_write().await?;
-                        sqlx::query("INSERT INTO test_actions (id, at) VALUES (?, ?)")
-                            .bind(format!("action-{n}"))
-                            .bind(Utc::now().to_rfc3339())
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await
+                    OutboxAction::Cancel {
+                        reason: "Out of stock".into(),
                     }
-                    .await
                 };
+                let result = async {
+                    let stored = outbox
+                        .append(&format!("o{n}"), &action, &format!("key-{n}"), Utc::now())
+                        .await?;
+                    let seq = stored.entry.seq;
+                    outbox
+                        .set_state(seq, OutboxState::Sending, 1, None, Utc::now())
+                        .await?;
+                    outbox
+                        .set_state(seq, OutboxState::Done, 1, None, Utc::now())
+                        .await
+                }
+                .await;
                 if let Err(e) = result {
                     errors.lock().unwrap().push(e.to_string());
                 }
@@ -537,8 +534,9 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
         .collect();
     let readers: Vec<_> = (0..3)
         .map(|r| {
-            let (store, errors, reads, done) = (
+            let (store, outbox, errors, reads, done) = (
                 store.clone(),
+                outbox.clone(),
                 Arc::clone(&errors),
                 Arc::clone(&reads),
                 done.clone(),
@@ -547,6 +545,8 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
                 while !done.is_cancelled() {
                     let result = if r == 0 {
                         store.load_queries().await.map(drop)
+                    } else if r == 1 {
+                        outbox.open().await.map(drop)
                     } else {
                         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM query_cache")
                             .fetch_one(&mut *store.read().await.unwrap())
@@ -596,19 +596,21 @@ async fn polling_actions_and_reads_together_never_meet_a_lock() {
         .collect();
     assert_eq!(orders.len(), ORDERS);
     assert!(orders.iter().all(|e| e.data["poll"] == json!(POLLS - 1)));
-    let action_rows = loaded
-        .iter()
-        .filter(|e| e.key.starts_with(&QueryKey::new(["test", "action"])))
-        .count();
-    let action_table: i64 = sqlx::query_scalar("SELECT count(*) FROM test_actions")
-        .fetch_one(&mut *store.read().await.unwrap())
-        .await
-        .unwrap();
-    assert_eq!(
-        action_rows + usize::try_from(action_table).unwrap(),
-        ACTIONS
+    // Every action is recorded, each exactly once, and settled.
+    let actions: Vec<(String, String)> =
+        sqlx::query_as("SELECT order_id, state FROM outbox WHERE scope = 'stress' ORDER BY seq")
+            .fetch_all(&mut *store.read().await.unwrap())
+            .await
+            .unwrap();
+    assert_eq!(actions.len(), ACTIONS);
+    let mut ids: Vec<&str> = actions.iter().map(|(id, _)| id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), ACTIONS);
+    assert!(
+        actions.iter().all(|(_, state)| state == "done"),
+        "{actions:?}"
     );
-    assert_eq!(action_rows, ACTIONS / 2);
     store.close().await;
 }
 

@@ -5,44 +5,30 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
+use common::shop::Shop;
 use sellerdash_api::{
     CreateOrder, CreateOrderItem, Customer, Order, OrderPage, OrderStatus, PayoutHistory, paths,
 };
-use sellerdash_core::{Core, CoreConfig, CoreHandle, Policies, QueryKey, channel_sink};
-use sellerdash_server::{Server, ServerConfig};
+use sellerdash_core::{CoreHandle, QueryKey};
 
 struct Setup {
     _dir: tempfile::TempDir,
-    server: Server,
-    seller_id: String,
-    token: String,
+    shop: Shop,
     core: CoreHandle,
     http: reqwest::Client,
 }
 
 async fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server =
-        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
-            .await
-            .unwrap();
-    let seller = server.sellers().into_iter().next().unwrap();
-    let mut config = CoreConfig::new(
-        server.base_url(),
-        seller.token.clone(),
-        dir.path().join("app"),
-    );
-    config.policies = Policies::default().scaled(0.05);
-    let (sink, _events) = channel_sink();
-    let core = Core::start(config, sink).await.unwrap();
+    let shop = Shop::start(dir.path()).await;
+    let (core, _events) = shop.core(&dir.path().join("app"), 0.05).await;
     Setup {
         _dir: dir,
-        seller_id: seller.id,
-        token: seller.token,
-        server,
+        shop,
         core,
         http: reqwest::Client::new(),
     }
@@ -51,8 +37,8 @@ async fn setup() -> Setup {
 impl Setup {
     async fn get<T: serde::de::DeserializeOwned>(&self, path_and_query: &str) -> T {
         self.http
-            .get(format!("{}{path_and_query}", self.server.base_url()))
-            .bearer_auth(&self.token)
+            .get(format!("{}{path_and_query}", self.shop.url()))
+            .bearer_auth(&self.shop.token)
             .send()
             .await
             .unwrap()
@@ -84,12 +70,13 @@ impl Setup {
     }
 
     async fn create_order_for(&self, name: &str) -> Order {
+        let seller_id = self.shop.seller_id.clone();
         let body = CreateOrder {
-            seller_id: self.seller_id.clone(),
             items: vec![CreateOrderItem {
-                product_id: sellerdash_server::demo::product_id(&self.seller_id, 1),
+                product_id: sellerdash_server::demo::product_id(&seller_id, 1),
                 quantity: 1,
             }],
+            seller_id,
             customer: Some(Customer {
                 name: name.to_owned(),
                 email: "buyer@example.com".to_owned(),
@@ -98,18 +85,7 @@ impl Setup {
             }),
             payment_method: None,
         };
-        self.http
-            .post(format!("{}{}", self.server.base_url(), paths::ADMIN_ORDERS))
-            .bearer_auth(self.server.admin_token())
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.shop.admin_post(paths::ADMIN_ORDERS, &body).await
     }
 }
 

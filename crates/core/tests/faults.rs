@@ -12,21 +12,17 @@
 mod common;
 
 use std::future::Future;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
+use common::shop::Shop;
 use common::{alerts, drain};
-use sellerdash_api::{
-    AdminAction, CreateOrder, CreateOrderItem, Order, OrderPage, OrderStatus, TransitionOrder,
-    paths,
-};
+use sellerdash_api::{AdminAction, OrderPage, OrderStatus, paths};
 use sellerdash_core::{
-    Connectivity, Core, CoreConfig, CoreEvent, CoreHandle, ErrorKind, HttpOptions, HttpSource,
-    Policies, QueryKey, QuerySnapshot, QueryStatus, Source, SourceError, channel_sink,
+    Connectivity, Core, CoreEvent, CoreHandle, ErrorKind, HttpOptions, HttpSource, Policies,
+    QueryKey, QuerySnapshot, QueryStatus, Source, SourceError, channel_sink,
 };
 use sellerdash_server::faults::Fault;
-use sellerdash_server::{Server, ServerConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Long enough for anything a scaled poller does; only reached when something is broken.
@@ -47,112 +43,6 @@ async fn eventually<T, F: Future<Output = Option<T>>>(
     }
 }
 
-/// The reference server, stoppable and restartable on the same port and database.
-struct Shop {
-    server: Option<Server>,
-    addr: SocketAddr,
-    database: PathBuf,
-    seller_id: String,
-    token: String,
-    admin: String,
-    http: reqwest::Client,
-}
-
-impl Shop {
-    async fn start(dir: &Path) -> Self {
-        let database = dir.join("server.db");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = sellerdash_server::start(listener, ServerConfig::demo(&database))
-            .await
-            .unwrap();
-        let seller = server.sellers().into_iter().next().unwrap();
-        Self {
-            addr: server.addr(),
-            admin: server.admin_token().to_owned(),
-            seller_id: seller.id,
-            token: seller.token,
-            server: Some(server),
-            database,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn server(&self) -> &Server {
-        self.server.as_ref().unwrap()
-    }
-
-    fn requests(&self, path: &str) -> u64 {
-        self.server().requests().get(path).copied().unwrap_or(0)
-    }
-
-    async fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.shutdown().await;
-        }
-    }
-
-    async fn restart(&mut self) {
-        self.stop().await;
-        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
-        self.server = Some(
-            sellerdash_server::start(listener, ServerConfig::demo(&self.database))
-                .await
-                .unwrap(),
-        );
-    }
-
-    async fn admin_post<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &impl serde::Serialize,
-    ) -> T {
-        self.http
-            .post(format!("{}{path}", self.url()))
-            .bearer_auth(&self.admin)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn create_order(&self) -> Order {
-        let product_id = sellerdash_server::demo::product_id(&self.seller_id, 0);
-        self.admin_post(
-            paths::ADMIN_ORDERS,
-            &CreateOrder {
-                seller_id: self.seller_id.clone(),
-                items: vec![CreateOrderItem {
-                    product_id,
-                    quantity: 1,
-                }],
-                customer: None,
-                payment_method: None,
-            },
-        )
-        .await
-    }
-
-    async fn reopen(&self, id: &str) -> Order {
-        self.admin_post(
-            &paths::admin_transition(id),
-            &TransitionOrder {
-                action: AdminAction::Reopen,
-                note: Some("the buyer changed the address".into()),
-            },
-        )
-        .await
-    }
-}
-
 /// A core on `shop` with its cache in `data_dir` and the design's policies × 0.05 (pending
 /// orders every 0.25 s, a 0.5 s request timeout), changed by `adjust`.
 async fn core_on(
@@ -160,8 +50,7 @@ async fn core_on(
     data_dir: &Path,
     adjust: impl FnOnce(&mut Policies),
 ) -> (CoreHandle, UnboundedReceiver<CoreEvent>) {
-    let mut config = CoreConfig::new(shop.url(), shop.token.clone(), data_dir);
-    config.policies = Policies::default().scaled(0.05);
+    let mut config = shop.config(data_dir, 0.05);
     adjust(&mut config.policies);
     let (sink, events) = channel_sink();
     (Core::start(config, sink).await.unwrap(), events)
@@ -427,7 +316,13 @@ async fn a_new_order_is_announced_once_across_reopen_restart_and_outage() {
 
     // Confirmed, then reopened by the buyer's change: pending again, no second alert.
     core.confirm(&order.id).await.unwrap();
-    let reopened = shop.reopen(&order.id).await;
+    let reopened = shop
+        .transition(
+            &order.id,
+            AdminAction::Reopen,
+            Some("the buyer changed the address"),
+        )
+        .await;
     assert_eq!(reopened.status, OrderStatus::Pending);
     eventually("the reopened order pending again", || async {
         let (_, page) = pending(&core)?;

@@ -5,116 +5,30 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::shop::Shop;
 use futures::future::BoxFuture;
 use sellerdash_api::{
-    CreateOrder, CreateOrderItem, DashboardQuery, DashboardStats, Order, OrderPage, OrderQuery,
-    OrderStatus, PayoutHistory, PayoutHistoryQuery, PayoutStats, paths,
+    DashboardQuery, DashboardStats, Order, OrderPage, OrderQuery, OrderStatus, PayoutHistory,
+    PayoutHistoryQuery, PayoutStats,
 };
 use sellerdash_core::{
-    ActionOutcome, Core, CoreConfig, CoreHandle, HttpOptions, HttpSource, OutboxState, Policies,
-    Source, SourceResult, channel_sink,
+    ActionOutcome, Core, CoreHandle, HttpSource, OutboxState, Source, SourceResult, channel_sink,
 };
-use sellerdash_server::{Server, ServerConfig};
 
-struct Shop {
-    server: Option<Server>,
-    addr: std::net::SocketAddr,
-    database: std::path::PathBuf,
-    seller_id: String,
-    token: String,
-    admin: String,
-}
-
-impl Shop {
-    async fn start(dir: &Path) -> Self {
-        let database = dir.join("server.db");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = sellerdash_server::start(listener, ServerConfig::demo(&database))
-            .await
-            .unwrap();
-        let seller = server.sellers().into_iter().next().unwrap();
-        Self {
-            addr: server.addr(),
-            admin: server.admin_token().to_owned(),
-            seller_id: seller.id,
-            token: seller.token,
-            server: Some(server),
-            database,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.shutdown().await;
-        }
-    }
-
-    async fn restart(&mut self) {
-        self.stop().await;
-        let listener = tokio::net::TcpListener::bind(self.addr).await.unwrap();
-        self.server = Some(
-            sellerdash_server::start(listener, ServerConfig::demo(&self.database))
-                .await
-                .unwrap(),
-        );
-    }
-
-    /// Confirm requests the running server received since it (re)started.
-    fn confirm_requests(&self) -> u64 {
-        self.server
-            .as_ref()
-            .unwrap()
-            .requests()
-            .iter()
-            .filter(|(route, _)| route.contains("confirm"))
-            .map(|(_, n)| n)
-            .sum()
-    }
-
-    async fn create_order(&self) -> Order {
-        reqwest::Client::new()
-            .post(format!("{}{}", self.url(), paths::ADMIN_ORDERS))
-            .bearer_auth(&self.admin)
-            .json(&CreateOrder {
-                seller_id: self.seller_id.clone(),
-                items: vec![CreateOrderItem {
-                    product_id: sellerdash_server::demo::product_id(&self.seller_id, 0),
-                    quantity: 1,
-                }],
-                customer: None,
-                payment_method: None,
-            })
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    async fn order(&self, id: &str) -> Order {
-        self.source().get_order(id).await.unwrap()
-    }
-
-    fn source(&self) -> HttpSource {
-        HttpSource::new(&self.url(), &self.token, HttpOptions::default()).unwrap()
-    }
-
-    fn config(&self, data_dir: &Path) -> CoreConfig {
-        let mut config = CoreConfig::new(self.url(), self.token.clone(), data_dir);
-        config.policies = Policies::default().scaled(0.05);
-        config
-    }
+/// Confirm requests the running server received since it (re)started.
+fn confirm_requests(shop: &Shop) -> u64 {
+    shop.server()
+        .requests()
+        .iter()
+        .filter(|(route, _)| route.contains("confirm"))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 fn confirmations(order: &Order) -> usize {
@@ -154,7 +68,9 @@ async fn a_confirm_queued_while_the_server_is_down_is_applied_once_when_it_is_ba
     let order = shop.create_order().await;
     let app_dir = dir.path().join("app");
     let (sink, _events) = channel_sink();
-    let core = Core::start(shop.config(&app_dir), sink).await.unwrap();
+    let core = Core::start(shop.config(&app_dir, 0.05), sink)
+        .await
+        .unwrap();
 
     shop.stop().await;
     let outcome = core.confirm(&order.id).await.unwrap();
@@ -175,13 +91,13 @@ async fn a_confirm_queued_while_the_server_is_down_is_applied_once_when_it_is_ba
     let now = shop.order(&order.id).await;
     assert_eq!(now.status, OrderStatus::Confirmed);
     assert_eq!(confirmations(&now), 1);
-    assert_eq!(shop.confirm_requests(), 1);
+    assert_eq!(confirm_requests(&shop), 1);
     assert_eq!(outbox_rows(&app_dir).await[0].1, "done");
 
     // More reconnects send nothing more.
     shop.restart().await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(shop.confirm_requests(), 0);
+    assert_eq!(confirm_requests(&shop), 0);
     assert_eq!(confirmations(&shop.order(&order.id).await), 1);
     core.shutdown().await;
 }
@@ -242,7 +158,7 @@ async fn an_app_killed_between_sending_and_recording_the_answer_applies_it_once(
     let app_dir = dir.path().join("app");
 
     let (sink, _events) = channel_sink();
-    let mut config = shop.config(&app_dir);
+    let mut config = shop.config(&app_dir, 0.05);
     // The app dies long before it would give up waiting for the answer.
     config.policies.action_timeout = Duration::from_secs(60);
     let doomed: CoreHandle =
@@ -271,12 +187,14 @@ async fn an_app_killed_between_sending_and_recording_the_answer_applies_it_once(
     // The next start re-sends it with the same key: answered from the server's stored
     // response (a second real confirm would be a 409 and the action rejected).
     let (sink, _events) = channel_sink();
-    let core = Core::start(shop.config(&app_dir), sink).await.unwrap();
+    let core = Core::start(shop.config(&app_dir, 0.05), sink)
+        .await
+        .unwrap();
     wait_until("the replay is settled", async || core.outbox().is_empty()).await;
     let rows = outbox_rows(&app_dir).await;
     assert_eq!(rows[0].1, "done");
     assert_eq!(rows[0].2, key);
-    assert_eq!(shop.confirm_requests(), 2);
+    assert_eq!(confirm_requests(&shop), 2);
     let now = shop.order(&order.id).await;
     assert_eq!(now.status, OrderStatus::Confirmed);
     assert_eq!(confirmations(&now), 1);

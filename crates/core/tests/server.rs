@@ -9,11 +9,9 @@ mod common;
 use std::time::Duration;
 
 use common::alerts;
-use sellerdash_api::{
-    CreateOrder, CreateOrderItem, DashboardStats, Order, OrderPage, OrderStatus, Period, paths,
-};
-use sellerdash_core::{Core, CoreConfig, CoreEvent, ErrorKind, Policies, QueryKey, channel_sink};
-use sellerdash_server::ServerConfig;
+use common::shop::Shop;
+use sellerdash_api::{DashboardStats, OrderPage, OrderStatus, Period};
+use sellerdash_core::{CoreEvent, ErrorKind, QueryKey};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 async fn next_alert(events: &mut UnboundedReceiver<CoreEvent>) -> (Vec<String>, bool) {
@@ -38,23 +36,8 @@ fn pending_ids(core: &sellerdash_core::CoreHandle) -> Option<Vec<String>> {
 #[tokio::test]
 async fn a_new_order_is_announced_once_and_confirm_clears_it() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server =
-        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
-            .await
-            .unwrap();
-    let seller = server.sellers().into_iter().next().unwrap();
-
-    let product_id = sellerdash_server::demo::product_id(&seller.id, 0);
-
-    let mut config = CoreConfig::new(
-        server.base_url(),
-        seller.token.clone(),
-        dir.path().join("app"),
-    );
-    config.policies = Policies::default().scaled(0.05);
-    let (sink, mut events) = channel_sink();
-    let core = Core::start(config, sink).await.unwrap();
+    let shop = Shop::start(dir.path()).await;
+    let (core, mut events) = shop.core(&dir.path().join("app"), 0.05).await;
 
     // The demo's existing pending orders: one while-away summary (when there are any).
     let before = loop {
@@ -69,26 +52,7 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
         assert_eq!(ids.len(), before.len());
     }
 
-    let created: Order = reqwest::Client::new()
-        .post(format!("{}{}", server.base_url(), paths::ADMIN_ORDERS))
-        .bearer_auth(server.admin_token())
-        .json(&CreateOrder {
-            seller_id: seller.id.clone(),
-            items: vec![CreateOrderItem {
-                product_id,
-                quantity: 2,
-            }],
-            customer: None,
-            payment_method: None,
-        })
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = shop.create_order().await;
     assert_eq!(created.status, OrderStatus::Pending);
 
     assert_eq!(
@@ -134,7 +98,6 @@ async fn a_new_order_is_announced_once_and_confirm_clears_it() {
         ErrorKind::Conflict
     );
     core.shutdown().await;
-    drop(server);
 }
 
 /// The dashboard's figures of `key` once it has an answer from the server.
@@ -160,20 +123,9 @@ async fn dashboard_of(
 #[tokio::test]
 async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server =
-        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
-            .await
-            .unwrap();
-    let seller = server.sellers().into_iter().next().unwrap();
-    let mut config = CoreConfig::new(
-        server.base_url(),
-        seller.token.clone(),
-        dir.path().join("app"),
-    );
+    let shop = Shop::start(dir.path()).await;
     // Intervals of minutes: within this test only an invalidation refetches.
-    config.policies = Policies::default().scaled(20.0);
-    let core = Core::start(config, channel_sink().0).await.unwrap();
+    let (core, _events) = shop.core(&dir.path().join("app"), 20.0).await;
 
     let week = QueryKey::dashboard_period(Period::Days7);
     core.observe(&week).unwrap();
@@ -203,7 +155,6 @@ async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
         assert_eq!(after.pending_orders, fewer, "{key}");
     }
     core.shutdown().await;
-    drop(server);
 }
 
 /// A search far too long for a URL (a pasted file, say) cannot be sent at all: the seller
@@ -211,16 +162,8 @@ async fn each_dashboard_period_is_its_own_key_and_confirm_refreshes_them_all() {
 #[tokio::test]
 async fn an_over_long_search_is_a_bad_request_and_the_app_stays_online() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server =
-        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
-            .await
-            .unwrap();
-    let seller = server.sellers().into_iter().next().unwrap();
-    let mut config = CoreConfig::new(server.base_url(), seller.token, dir.path().join("app"));
-    config.policies = Policies::default().scaled(0.05);
-    let (sink, _events) = channel_sink();
-    let core = Core::start(config, sink).await.unwrap();
+    let shop = Shop::start(dir.path()).await;
+    let (core, _events) = shop.core(&dir.path().join("app"), 0.05).await;
 
     // Online first, on an ordinary list.
     let all = QueryKey::sales_page(&[], "", 1);

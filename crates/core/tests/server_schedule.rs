@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::float_arithmetic)]
 
+mod common;
+
 use std::time::Duration;
 
+use common::shop::Shop;
 use sellerdash_api::{OrderPage, OrderStatus, paths};
-use sellerdash_core::{Core, CoreConfig, Policies, QueryKey, SalesActivity, channel_sink};
-use sellerdash_server::ServerConfig;
+use sellerdash_core::{Policies, QueryKey, SalesActivity};
 
 const SCALE: f64 = 0.05;
 
@@ -26,19 +28,8 @@ fn assert_near(path: &str, counted: u64, expected: u64) {
 #[tokio::test]
 async fn the_real_server_sees_the_designs_schedule() {
     let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server =
-        sellerdash_server::start(listener, ServerConfig::demo(dir.path().join("server.db")))
-            .await
-            .unwrap();
-    let seller = server.sellers().into_iter().next().unwrap();
-    let mut config = CoreConfig::new(
-        server.base_url(),
-        seller.token.clone(),
-        dir.path().join("app"),
-    );
-    config.policies = Policies::default().scaled(SCALE);
-    let (sink, _events) = channel_sink();
+    let shop = Shop::start(dir.path()).await;
+    let server = shop.server();
 
     let lists = [
         OrderStatus::Processing,
@@ -47,7 +38,7 @@ async fn the_real_server_sees_the_designs_schedule() {
     ]
     .map(|status| QueryKey::sales(&[status]));
     let before = server.requests();
-    let core = Core::start(config, sink).await.unwrap();
+    let (core, _events) = shop.core(&dir.path().join("app"), SCALE).await;
     let detail_id = {
         // Any order of this seller, found through a first list answer.
         let all = QueryKey::sales(&[]);
@@ -121,5 +112,4 @@ async fn the_real_server_sees_the_designs_schedule() {
         );
     }
     eprintln!("sales activities {activities:?}; requests {:?}", after);
-    drop(server);
 }

@@ -1,7 +1,10 @@
 //! Test doubles shared by the core's integration tests: an in-process [`FakeSource`] whose
-//! answers, failures and latency the test scripts on tokio's clock, and contract builders.
+//! answers, failures and latency the test scripts on tokio's clock, and contract builders;
+//! [`shop`] is the real reference server for the tests that talk HTTP.
 
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod shop;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
