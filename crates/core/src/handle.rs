@@ -26,7 +26,7 @@ use crate::outbox::{
 };
 use crate::policy::Policies;
 use crate::queries::{SellerFetcher, SellerQuery};
-use crate::shared::{EventSink, Shared};
+use crate::shared::{EventSink, Shared, refresh_lists};
 use crate::source::{Source, SourceError};
 use crate::store::{MemoryStore, Store, StoreError, StoreNotice, StorePersist};
 
@@ -221,6 +221,7 @@ impl Core {
             Arc::clone(&shared) as Arc<dyn Listener>,
             policy_fn,
         ));
+        shared.attach(&engine);
         engine.restore(cached);
         if let Some(total) = pending_total {
             shared.set_pending_total(total);
@@ -303,19 +304,9 @@ impl OutboxHost for ActionHost {
 /// Requests that start from here on see the action's change; earlier ones are discarded:
 /// pending orders, every sales list, every dashboard period and that order's detail.
 fn invalidate_after_action(engine: &QueryEngine, order_id: &str) {
-    let (pending, dashboard, detail) = (
-        QueryKey::pending_orders(),
-        QueryKey::dashboard(),
-        QueryKey::order(order_id),
-    );
-    let details = QueryKey::new(["seller", "sales", "byId"]);
-    let sales = QueryKey::sales_prefix();
-    engine.invalidate_where(|key| {
-        *key == pending
-            || key.starts_with(&dashboard)
-            || *key == detail
-            || (key.starts_with(&sales) && !key.starts_with(&details))
-    });
+    let (pending, detail) = (QueryKey::pending_orders(), QueryKey::order(order_id));
+    engine.invalidate_where(|key| *key == pending || *key == detail);
+    refresh_lists(engine);
 }
 
 impl CoreHandle {

@@ -1,16 +1,19 @@
 //! What the core adds around the query engine: the event sink, the pending total, the
 //! new-order notifier and the window flag. [`Shared`] is the engine's [`Listener`]: every
 //! snapshot and connectivity change becomes a [`CoreEvent`], and each fresh pending page
-//! runs through the notifier before it is cached. Each reconnect bumps a counter others
-//! can wait on ([`Shared::reconnects`]).
+//! runs through the notifier before it is cached. An order that joins the pending list
+//! refreshes the sales lists and dashboards at once ([`refresh_lists`]), so the Sales page
+//! shows it as soon as the tray does rather than on its own (up to 60 s) interval. Each
+//! reconnect bumps a counter others can wait on ([`Shared::reconnects`]).
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use chrono::Utc;
 use futures::future::BoxFuture;
 use sellerdash_api::OrderPage;
-use sellerdash_query::Listener;
+use sellerdash_query::{Listener, QueryEngine};
 use sellerdash_state::{
     CacheNotice, CacheNoticeKind, Connectivity, CoreEvent, QueryKey, QuerySnapshot,
 };
@@ -39,6 +42,10 @@ pub(crate) struct Shared {
     reconnects: tokio::sync::watch::Sender<u64>,
     /// The cache notices not dismissed yet, and the last id given.
     notices: Mutex<(Vec<CacheNotice>, u64)>,
+    /// The ids of the last pending page this run (none before the first).
+    last_pending: Mutex<Option<HashSet<String>>>,
+    /// The engine, for the refresh an arrival causes (set once it exists).
+    engine: OnceLock<Weak<QueryEngine>>,
 }
 
 impl Shared {
@@ -62,7 +69,14 @@ impl Shared {
             online: AtomicBool::new(false),
             reconnects: tokio::sync::watch::Sender::new(0),
             notices: Mutex::new((Vec::new(), 0)),
+            last_pending: Mutex::new(None),
+            engine: OnceLock::new(),
         }
+    }
+
+    /// The engine this is the listener of (it is created after this).
+    pub fn attach(&self, engine: &Arc<QueryEngine>) {
+        let _ = self.engine.set(Arc::downgrade(engine));
     }
 
     pub fn emit(&self, event: CoreEvent) {
@@ -107,6 +121,23 @@ impl Shared {
             self.emit(CoreEvent::NewPendingOrders(fresh));
         }
         self.set_pending_total(page.total);
+        if self.arrived(page)
+            && let Some(engine) = self.engine.get().and_then(Weak::upgrade)
+        {
+            refresh_lists(&engine);
+        }
+    }
+
+    /// Whether `page` holds an order the previous pending page of this run did not (a new
+    /// order, or one the buyer reopened): the lists that show it are out of date.
+    fn arrived(&self, page: &OrderPage) -> bool {
+        let ids: HashSet<String> = page.orders.iter().map(|o| o.id.clone()).collect();
+        let previous = self
+            .last_pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .replace(ids.clone());
+        previous.is_some_and(|previous| !ids.is_subset(&previous))
     }
 
     /// The store said something the seller should know: update the notices and report them.
@@ -226,4 +257,14 @@ impl Listener for Shared {
             }
         })
     }
+}
+
+/// Requests of every sales list (not the order details) and every dashboard period that start
+/// from here on see the marketplace's latest orders; earlier answers are discarded.
+pub(crate) fn refresh_lists(engine: &QueryEngine) -> usize {
+    let (dashboard, sales) = (QueryKey::dashboard(), QueryKey::sales_prefix());
+    let details = QueryKey::new(["seller", "sales", "byId"]);
+    engine.invalidate_where(|key| {
+        key.starts_with(&dashboard) || (key.starts_with(&sales) && !key.starts_with(&details))
+    })
 }

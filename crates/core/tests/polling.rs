@@ -249,8 +249,9 @@ async fn an_action_refetches_with_a_request_that_starts_after_it() {
         }
     }
     assert_eq!(source.calls(Call::Pending), [0.0, 5.0, 7.0]);
-    // The dashboard's request of 5 s was in flight too: discarded, refetched at 7 s.
-    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 7.0]);
+    // The dashboard's request of 5 s was in flight too: discarded, refetched at 7 s; and
+    // again when the answer of 9 s brought c, an order the list had not held.
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 7.0, 9.0]);
     assert_eq!(core.pending_total(), Some(1));
 
     let refused_at = Instant::now();
@@ -260,13 +261,15 @@ async fn an_action_refetches_with_a_request_that_starts_after_it() {
     // The refusal means the lists were out of date: they are refetched at once.
     let refused_at = (refused_at - t0).as_secs_f64();
     until(t0, refused_at + 0.5).await;
-    for call in [Call::Pending, Call::Dashboard] {
-        let calls = source.calls(call);
-        assert!(
-            calls.iter().any(|&at| (at - refused_at).abs() < 0.01),
-            "{call:?} not refetched at {refused_at}: {calls:?}"
-        );
-    }
+    let pending = source.calls(Call::Pending);
+    assert!(
+        pending.iter().any(|&at| (at - refused_at).abs() < 0.01),
+        "pending orders not refetched at {refused_at}: {pending:?}"
+    );
+    // The dashboard's request of 9 s is still out (2 s delay): discarded, and asked again
+    // the moment it ends, at 11 s (one request in flight per key).
+    until(t0, 11.5).await;
+    assert_eq!(source.calls(Call::Dashboard), [0.0, 5.0, 7.0, 9.0, 11.0]);
     assert_eq!(
         core.cancel("c", "  ").await.unwrap_err().code,
         ErrorKind::BadRequest
@@ -387,5 +390,46 @@ async fn new_intervals_apply_while_running_and_reset_restores_the_design() {
     );
     let dashboard = core.snapshot(&QueryKey::dashboard()).unwrap();
     assert_eq!(dashboard.refetch_interval_ms, Some(5_000));
+    core.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_order_joining_the_pending_list_refreshes_the_sales_lists_at_once() {
+    let t0 = Instant::now();
+    let source = FakeSource::new();
+    source.set_pending(vec![summary("a", 1)]);
+    let (core, _events) = start(&source, Policies::default()).await;
+    // Only pending orders listed: the adaptive interval is 15 s.
+    let all = QueryKey::sales(&[]);
+    core.observe(&all).unwrap();
+    let order = QueryKey::order("a");
+    core.observe(&order).unwrap();
+
+    // Nothing arrives: the list keeps its own interval.
+    until(t0, 16.0).await;
+    assert_eq!(source.calls_for(Call::Sales, ""), [0.0, 15.0]);
+    assert_eq!(
+        core.snapshot(&all).unwrap().refetch_interval_ms,
+        Some(15_000)
+    );
+
+    // A new order, seen by the pending poll of 20 s: the list asks at once, not at 30 s,
+    // then keeps its interval from there. An order's details are not asked again.
+    source.push_pending(summary("b", 17));
+    until(t0, 21.0).await;
+    assert_eq!(source.calls_for(Call::Sales, ""), [0.0, 15.0, 20.0]);
+    let page: sellerdash_api::OrderPage = core.snapshot(&all).unwrap().decode().unwrap().unwrap();
+    assert_eq!(page.orders.len(), 2);
+    // Its own 3 s schedule (…, 18, 21): nothing at 20.
+    let details = source.calls_for(Call::Order, "a");
+    assert!(
+        details.contains(&18.0) && !details.contains(&20.0),
+        "{details:?}"
+    );
+
+    // An order leaving the list (confirmed elsewhere) is no arrival.
+    source.set_status("a", sellerdash_api::OrderStatus::Confirmed);
+    until(t0, 36.0).await;
+    assert_eq!(source.calls_for(Call::Sales, ""), [0.0, 15.0, 20.0, 35.0]);
     core.shutdown().await;
 }
