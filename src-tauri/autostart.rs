@@ -1,7 +1,8 @@
 //! Launch at login. On Linux (and other freedesktop systems) an XDG autostart entry,
 //! `$XDG_CONFIG_HOME/autostart/sellerdash.desktop` (`~/.config/autostart/` by default),
-//! starting the current executable hidden in the tray. Other systems are not supported yet,
-//! and the Settings page says so.
+//! starting the current executable hidden in the tray, on the same data and config folders
+//! as the run that turned it on (`--data-dir`, `--config-dir`). Other systems are not
+//! supported yet, and the Settings page says so.
 
 use std::path::{Path, PathBuf};
 
@@ -33,8 +34,9 @@ pub fn autostart_dir() -> Option<PathBuf> {
     Some(config.join("autostart"))
 }
 
-/// Turns launch at login on or off (for the current executable).
-pub fn set(enabled: bool) -> Result<(), String> {
+/// Turns launch at login on or off (for the current executable, with `args` after
+/// `--hidden`: the folder flags of this run).
+pub fn set(enabled: bool, args: &[String]) -> Result<(), String> {
     let (supported, note) = support();
     if !supported {
         return if enabled { Err(note) } else { Ok(()) };
@@ -43,11 +45,11 @@ pub fn set(enabled: bool) -> Result<(), String> {
         .ok_or_else(|| "no home folder to write the autostart entry in".to_owned())?;
     let exe = std::env::current_exe()
         .map_err(|error| format!("cannot tell where Sellerdash is installed: {error}"))?;
-    set_in(&dir, &exe, enabled)
+    set_in(&dir, &exe, args, enabled)
 }
 
-/// Writes or removes `dir/sellerdash.desktop` starting `exe --hidden`.
-pub fn set_in(dir: &Path, exe: &Path, enabled: bool) -> Result<(), String> {
+/// Writes or removes `dir/sellerdash.desktop` starting `exe --hidden args…`.
+pub fn set_in(dir: &Path, exe: &Path, args: &[String], enabled: bool) -> Result<(), String> {
     let path = dir.join(DESKTOP_FILE);
     if !enabled {
         return match std::fs::remove_file(&path) {
@@ -57,19 +59,42 @@ pub fn set_in(dir: &Path, exe: &Path, enabled: bool) -> Result<(), String> {
         };
     }
     std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&path, desktop_entry(exe)))
+        .and_then(|()| std::fs::write(&path, desktop_entry(exe, args)))
         .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
 
 /// The autostart entry's text.
-pub fn desktop_entry(exe: &Path) -> String {
+pub fn desktop_entry(exe: &Path, args: &[String]) -> String {
+    let mut exec = format!("{} --hidden", exec_quote(&exe.to_string_lossy()));
+    for arg in args {
+        exec.push(' ');
+        exec.push_str(&exec_quote(arg));
+    }
     format!(
-        "[Desktop Entry]\nType=Application\nName=Sellerdash\nComment=Marketplace seller dashboard\nExec={} --hidden\nTerminal=false\nX-GNOME-Autostart-enabled=true\n",
-        exec_quote(&exe.to_string_lossy())
+        "[Desktop Entry]\nType=Application\nName=Sellerdash\nComment=Marketplace seller dashboard\nExec={exec}\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
     )
 }
 
-/// Quotes a program path for a desktop entry's `Exec` key: inside double quotes, with `"`,
+/// The flags that make a later launch use the same folders as this one: `--data-dir` and
+/// `--config-dir` when they were given, as absolute paths (a login session starts elsewhere).
+pub fn folder_args(data_dir: Option<&Path>, config_dir: Option<&Path>) -> Vec<String> {
+    let absolute = |dir: &Path| {
+        std::path::absolute(dir)
+            .unwrap_or_else(|_| dir.to_owned())
+            .display()
+            .to_string()
+    };
+    let mut args = Vec::new();
+    for (flag, dir) in [("--data-dir", data_dir), ("--config-dir", config_dir)] {
+        if let Some(dir) = dir {
+            args.push(flag.to_owned());
+            args.push(absolute(dir));
+        }
+    }
+    args
+}
+
+/// Quotes an argument for a desktop entry's `Exec` key: inside double quotes, with `"`,
 /// `` ` ``, `$` and `\` escaped (and `%` doubled, as field codes would read it).
 fn exec_quote(path: &str) -> String {
     let mut quoted = String::from("\"");
@@ -99,7 +124,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let autostart = dir.path().join("autostart");
         let exe = Path::new("/opt/Seller Dash/sellerdash");
-        set_in(&autostart, exe, true).unwrap();
+        set_in(&autostart, exe, &[], true).unwrap();
         let text = std::fs::read_to_string(autostart.join(DESKTOP_FILE)).unwrap();
         assert!(text.starts_with("[Desktop Entry]\n"), "{text}");
         assert!(text.contains("\nType=Application\n"), "{text}");
@@ -107,16 +132,35 @@ mod tests {
             text.contains("\nExec=\"/opt/Seller Dash/sellerdash\" --hidden\n"),
             "{text}"
         );
-        set_in(&autostart, exe, true).unwrap();
-        set_in(&autostart, exe, false).unwrap();
+        set_in(&autostart, exe, &[], true).unwrap();
+        set_in(&autostart, exe, &[], false).unwrap();
         assert!(!autostart.join(DESKTOP_FILE).exists());
         // Turning it off twice is fine.
-        set_in(&autostart, exe, false).unwrap();
+        set_in(&autostart, exe, &[], false).unwrap();
+    }
+
+    #[test]
+    fn a_run_on_its_own_folders_starts_on_them_at_login() {
+        let args = folder_args(Some(Path::new("/srv/shop data")), None);
+        assert_eq!(args, ["--data-dir", "/srv/shop data"]);
+        let entry = desktop_entry(Path::new("/usr/bin/sellerdash"), &args);
+        assert!(
+            entry.contains(
+                "\nExec=\"/usr/bin/sellerdash\" --hidden \"--data-dir\" \"/srv/shop data\"\n"
+            ),
+            "{entry}"
+        );
+        // Relative folders are made absolute: the login session starts elsewhere.
+        let relative = folder_args(None, Some(Path::new("conf")));
+        assert_eq!(relative[0], "--config-dir");
+        assert!(Path::new(&relative[1]).is_absolute(), "{relative:?}");
+        assert!(relative[1].ends_with("conf"), "{relative:?}");
+        assert!(folder_args(None, None).is_empty());
     }
 
     #[test]
     fn odd_characters_in_the_path_are_escaped() {
-        let entry = desktop_entry(Path::new("/home/a$b/100%/x\"y"));
+        let entry = desktop_entry(Path::new("/home/a$b/100%/x\"y"), &[]);
         assert!(
             entry.contains("Exec=\"/home/a\\\\$b/100%%/x\\\\\"y\" --hidden"),
             "{entry}"

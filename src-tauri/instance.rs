@@ -25,8 +25,8 @@ const SHOW: &str = "sellerdash show";
 const ASK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Set when start-up stopped because another instance holds the data folder (with whether
-/// it took the request to show its window), so `main` can tell that from a failure (Tauri's
-/// setup error hides its cause).
+/// it took the request to show its window), so start-up can tell that from a failure (the
+/// error it returns is boxed).
 static ALREADY_RUNNING: OnceLock<(PathBuf, bool)> = OnceLock::new();
 
 /// What to tell the seller when start-up stopped because the data folder is taken.

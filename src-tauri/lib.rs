@@ -68,17 +68,7 @@ pub fn main() {
     let app =
         match run_app(Builder::default(), config, marketplace).build(tauri::generate_context!()) {
             Ok(app) => app,
-            // Another instance has this data folder: not a failure.
-            Err(error) => match instance::already_running() {
-                Some(line) => {
-                    println!("{line}");
-                    std::process::exit(0);
-                }
-                None => {
-                    eprintln!("sellerdash: cannot start: {error}");
-                    std::process::exit(1);
-                }
-            },
+            Err(error) => start_failed(&error),
         };
     app.run(|app, event| match event {
         // Closing the last window keeps the app in the tray; only Quit (which passes an
@@ -93,6 +83,22 @@ pub fn main() {
         }
         _ => {}
     });
+}
+
+/// Start-up stopped: another instance has this data folder (not a failure: its window is
+/// shown instead, exit 0), or something is wrong (exit 1). Either way one plain line, never
+/// a panic.
+fn start_failed(error: &dyn std::fmt::Display) -> ! {
+    match instance::already_running() {
+        Some(line) => {
+            println!("{line}");
+            std::process::exit(0);
+        }
+        None => {
+            eprintln!("sellerdash: cannot start: {error}");
+            std::process::exit(1);
+        }
+    }
 }
 
 /// A desktop app needs a display; say so plainly instead of failing inside GTK.
@@ -140,7 +146,12 @@ pub fn run_app<R: Runtime>(
         ])
         .on_window_event(window::on_window_event)
         .setup(move |app| {
-            shell::start(app.handle(), &config, marketplace)?;
+            // Tauri runs this hook inside `App::run`, where an error returned would only
+            // panic ("Failed to setup app"): end here with the reason instead, before the
+            // window is ever drawn.
+            if let Err(error) = shell::start(app.handle(), &config, marketplace) {
+                start_failed(&error);
+            }
             Ok(())
         })
 }

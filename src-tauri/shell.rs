@@ -40,6 +40,8 @@ pub struct Shell {
     file: SettingsFile,
     vault: TokenVault,
     data_dir: PathBuf,
+    /// The folder flags of this run, repeated by the launch-at-login entry.
+    folder_args: Vec<String>,
     /// One settings change at a time.
     changing: tokio::sync::Mutex<()>,
 }
@@ -267,7 +269,7 @@ impl Shell {
             mut errors,
         } = plan(&saved, change, &self.vault);
         if settings.launch_at_login != saved.launch_at_login
-            && let Err(message) = autostart::set(settings.launch_at_login)
+            && let Err(message) = autostart::set(settings.launch_at_login, &self.folder_args)
         {
             errors.push(FieldError::new("launch_at_login", message));
         }
@@ -497,7 +499,7 @@ pub fn start<R: Runtime>(
     tracing::info!(data_dir = %profile_dir.display(), "starting");
 
     tray::create(app)?;
-    app.manage(export::ExportDir::resolve(app, &profile_dir));
+    app.manage(export::ExportDir::resolve(app, &data_dir));
     app.manage(BridgeState::new(alert_prefs(&settings)));
     bridge::watch_quiet_hours(app.clone());
 
@@ -537,6 +539,10 @@ pub fn start<R: Runtime>(
         file,
         vault,
         data_dir,
+        folder_args: autostart::folder_args(
+            config.data_dir.as_deref(),
+            config.config_dir.as_deref(),
+        ),
         changing: tokio::sync::Mutex::new(()),
     });
 

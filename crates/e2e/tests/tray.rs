@@ -1,7 +1,8 @@
 //! The shell's window and tray promises, end to end: closing the window (as a window
 //! manager does, over X11) hides it to the tray while polling and alerts go on, and the tray
 //! menu, clicked over D-Bus as a tray host does, reaches every action: open, pending orders,
-//! pause (and resume) notifications, quit.
+//! pause (and resume) notifications, quit. A second launch on the same data folder shows the
+//! running window and exits 0; a start-up that cannot go on says why and exits 1.
 //!
 //! WebDriver is only used while the window is shown: a hidden window is reshown through the
 //! tray first, as a seller would.
@@ -200,4 +201,69 @@ async fn the_tray_menu_reaches_pending_orders_pause_and_quit() -> anyhow::Result
     window_viewable(pid, false).await?;
     menu.click("Quit Sellerdash")?;
     app.wait_exit(QUIT).await
+}
+
+/// Runs the app binary with `args` (and the seller token in the environment) to its end.
+async fn run_to_end(args: &[&str], token: &str) -> anyhow::Result<std::process::Output> {
+    let run = tokio::process::Command::new(sellerdash_e2e::app::binary()?)
+        .args(args)
+        .env("SELLERDASH_TOKEN", token)
+        .kill_on_drop(true)
+        .output();
+    Ok(tokio::time::timeout(QUIT, run).await??)
+}
+
+#[tokio::test]
+async fn a_second_launch_shows_the_running_window_and_exits_cleanly() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let marketplace = Marketplace::start(dir.path()).await?;
+    let data_dir = dir.path().join("app");
+    let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
+    app.wait_for("[data-testid=dashboard]", RENDER).await?;
+    let pid = app.pid()?;
+    close_window(pid)?;
+    window_viewable(pid, false).await?;
+
+    // Launched again on the same data folder (a launcher clicked twice, login autostart).
+    let url = marketplace.url();
+    let data = data_dir.display().to_string();
+    let second = run_to_end(
+        &["--marketplace-url", &url, "--data-dir", &data],
+        marketplace.seller_token(),
+    )
+    .await?;
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&second.stdout),
+        String::from_utf8_lossy(&second.stderr),
+    );
+    assert_eq!(second.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "Sellerdash is already running for this data folder ({data}): its window is shown instead"
+        )),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    window_viewable(pid, true).await?;
+    assert_eq!(app.pid()?, pid, "the first app goes on");
+
+    // A data folder that cannot be one: one plain line and exit 1, not a crash.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder")?;
+    let failed = run_to_end(
+        &[
+            "--marketplace-url",
+            &url,
+            "--data-dir",
+            &file.display().to_string(),
+        ],
+        marketplace.seller_token(),
+    )
+    .await?;
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("sellerdash: cannot start: "), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    app.quit().await?;
+    Ok(())
 }
