@@ -435,7 +435,16 @@ impl App {
     /// Runs `script` in the window (WebDriver "Execute Script": a function body; `return`
     /// gives the value) and returns its value as JSON.
     pub async fn execute(&self, script: &str) -> anyhow::Result<serde_json::Value> {
-        Ok(self.client().execute(script, Vec::new()).await?)
+        self.execute_with(script, Vec::new()).await
+    }
+
+    /// [`Self::execute`] with `args` (the script's `arguments`).
+    pub async fn execute_with(
+        &self,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client().execute(script, args).await?)
     }
 
     /// Presses `keys` together the way a keyboard does (down in order, up in reverse), e.g.

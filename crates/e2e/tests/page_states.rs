@@ -1,8 +1,9 @@
 //! The shared page frame and the pages it serves, in a real window against the real server:
 //! pending orders (the API's list and total, a new order highlighted, Confirm and Cancel with
 //! a reason), order details (every value against the API, live after an admin change,
-//! Confirm), Diagnostics, the theme control, keyboard shortcuts, and an outage (offline
-//! since, the stale warning, the data kept).
+//! Confirm), Diagnostics, the theme control, keyboard shortcuts, an outage (offline since,
+//! the stale warning, the data kept), and a click that a banner pushed onto another order's
+//! Confirm (ignored).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -514,5 +515,90 @@ async fn an_outage_says_offline_since_and_stale_while_the_data_stays() -> anyhow
     .await?;
     app.wait_for("[data-testid=data-age][data-warn=false]", DETECT_OUTAGE)
         .await?;
+    app.quit().await
+}
+
+/// Watches, frame by frame, the Confirm button of the list's `index`-th row; the moment it
+/// moves (a banner came above the list), clicks where it was, as a seller's click aimed a
+/// moment earlier lands. `window.__shifted` then names the aimed order and the one hit.
+const CLICK_WHERE_IT_WAS: &str = r#"
+    const button = document.querySelectorAll('[data-testid=pending-order] [data-testid=confirm]')[arguments[0]];
+    const aimed = button.closest('[data-order-id]').dataset.orderId;
+    const box = button.getBoundingClientRect();
+    const [x, y, top] = [box.left + box.width / 2, box.top + box.height / 2, box.top];
+    window.__shifted = null;
+    const watch = () => {
+        const now = document.querySelector(`[data-order-id="${aimed}"] [data-testid=confirm]`);
+        if (now && Math.abs(now.getBoundingClientRect().top - top) > 1) {
+            const hit = document.elementFromPoint(x, y);
+            const row = hit && hit.closest('[data-order-id]');
+            window.__shifted = { aimed, hit: row ? row.dataset.orderId : null,
+                                 confirm: !!(hit && hit.closest('[data-testid=confirm]')) };
+            if (hit) { hit.click(); }
+            return;
+        }
+        requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+    return aimed;
+"#;
+
+#[tokio::test]
+async fn a_click_on_a_row_a_banner_just_pushed_under_the_pointer_is_ignored() -> anyhow::Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let mut marketplace = Marketplace::start(dir.path()).await?;
+    marketplace.create_order().await?;
+    let app = launch(dir.path(), &marketplace).await?;
+    app.click("[data-testid=nav-pending]").await?;
+    app.wait_for("[data-testid=pending-list]", FIRST_DATA)
+        .await?;
+    let rows = app
+        .attrs("[data-testid=pending-order]", "data-order-id")
+        .await?;
+    assert!(rows.len() >= 3, "{rows:?}");
+    // Long after the list settled, the seller aims at the second row's Confirm; then the
+    // marketplace goes away and the error banner pushes the list down under the pointer.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let aimed = app
+        .execute_with(CLICK_WHERE_IT_WAS, vec![serde_json::json!(1)])
+        .await?;
+    marketplace.stop().await;
+    let shifted = eventually("the list to move under the pointer", DETECT_OUTAGE, || {
+        let app = &app;
+        async move {
+            let value = app.execute("return window.__shifted;").await?;
+            Ok((!value.is_null()).then_some(value))
+        }
+    })
+    .await?;
+    assert_eq!(shifted["aimed"], aimed);
+    assert_eq!(
+        shifted["confirm"], true,
+        "the click landed on a Confirm: {shifted}"
+    );
+    let hit = shifted["hit"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        !hit.is_empty() && hit != aimed.as_str().unwrap_or_default(),
+        "another order's Confirm slid under the pointer: {shifted}"
+    );
+    // Nothing was confirmed, nor queued to be.
+    holds_for("no action taken", Duration::from_secs(2), || async {
+        let queued = app
+            .attrs("[data-testid=pending-order]", "data-queued")
+            .await?;
+        Ok(queued
+            .iter()
+            .any(|q| !q.is_empty())
+            .then(|| format!("an action was queued: {queued:?}")))
+    })
+    .await?;
+    // The same button, clicked once it has stayed put, works (queued: the server is down).
+    app.click_until(
+        &format!("{} [data-testid=confirm]", row(&hit)),
+        ACTION,
+        || async { Ok(app.attr(&row(&hit), "data-queued").await?.as_deref() == Some("confirm")) },
+    )
+    .await?;
     app.quit().await
 }

@@ -3,9 +3,10 @@
 //! Buttons are disabled while the command runs; a failure shows the shell's message.
 //! The row leaves the list when the core's next pending-orders snapshot arrives.
 //!
-//! Rows move when an order arrives above or leaves: a click that lands on a row within
-//! [`SETTLE`] of it moving is ignored, so a double click on Confirm never confirms the order
-//! that slid under the pointer. An action's error fades after [`ERROR_SHOWN`].
+//! Rows move when an order arrives above or leaves, or a banner comes above the list: a click
+//! on a row that moved within the last 700 ms is ignored
+//! ([`use_settled`]), so a double click on Confirm never confirms the order that slid under
+//! the pointer. An action's error fades after [`ERROR_SHOWN`].
 //!
 //! An action queued in the outbox (the marketplace was unreachable) marks the row and says
 //! so, with both buttons disabled, until it is sent (the row leaves) or rejected (the row
@@ -18,18 +19,15 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::cancel_form::CancelForm;
+use crate::hooks::use_settled;
 use crate::{format, shell, time};
 
-/// How long a row that just moved ignores clicks.
-const SETTLE: TimeDelta = TimeDelta::milliseconds(700);
 /// How long an action's error stays under the row.
 const ERROR_SHOWN: TimeDelta = TimeDelta::seconds(15);
 
 #[derive(Properties, PartialEq)]
 pub struct PendingRowProps {
     pub order: OrderSummary,
-    /// The row's place in the list (a change means it moved under the pointer).
-    pub index: usize,
     pub now: DateTime<Utc>,
     /// The order arrived while the seller was watching: marked "New", its background fading.
     #[prop_or_default]
@@ -57,22 +55,15 @@ enum RowAction {
 pub fn PendingRow(props: &PendingRowProps) -> Html {
     let action = use_state(|| RowAction::Idle);
     let error = use_state(|| None::<(String, DateTime<Utc>)>);
-    let moved_at = use_mut_ref(time::now);
-    {
-        let moved_at = moved_at.clone();
-        use_effect_with(props.index, move |_| *moved_at.borrow_mut() = time::now());
-    }
-    let settled = {
-        let moved_at = moved_at.clone();
-        move || time::now() - *moved_at.borrow() >= SETTLE
-    };
+    let row = use_node_ref();
+    let settled = use_settled(row.clone());
     let order = &props.order;
 
     let confirm = {
         let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
         let settled = settled.clone();
         Callback::from(move |_: MouseEvent| {
-            if !settled() {
+            if !settled.check() {
                 return;
             }
             let (action, error, id) = (action.clone(), error.clone(), id.clone());
@@ -94,7 +85,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     let ask_reason = {
         let (action, error) = (action.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
-            if !settled() {
+            if !settled.check() {
                 return;
             }
             error.set(None);
@@ -150,7 +141,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     let placed_title = format!("Placed at {}", time::local_hh_mm(order.created_at));
 
     html! {
-        <li class={classes!("order", done.then_some("done"), props.arrived.then_some("arrived"),
+        <li ref={row} class={classes!("order", done.then_some("done"), props.arrived.then_some("arrived"),
                 queued.is_some().then_some("queued"))}
             data-testid="pending-order" data-order-id={order.id.clone()}
             data-new={props.arrived.to_string()}

@@ -13,7 +13,9 @@ use yew::prelude::*;
 
 use crate::components::{Badge, CancelForm, QueryPage, queued_title};
 use crate::format;
-use crate::hooks::{order_opened_from, queued_for, use_app, use_now, use_outbox, use_query};
+use crate::hooks::{
+    order_opened_from, queued_for, use_app, use_now, use_outbox, use_query, use_settled,
+};
 use crate::state::{Action, Page};
 use crate::{shell, time};
 
@@ -356,6 +358,9 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
     let step = use_state(|| Step::Idle);
     let error = use_state(|| None::<String>);
     let outbox = use_outbox();
+    // A banner coming above moves the buttons: a click they did not stay put for is ignored.
+    let card = use_node_ref();
+    let settled = use_settled(card.clone());
     {
         let step = step.clone();
         use_effect_with((props.status, props.updated_at), move |_| {
@@ -369,7 +374,11 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
     }
     let confirm = {
         let (step, error, id) = (step.clone(), error.clone(), props.id.clone());
+        let settled = settled.clone();
         Callback::from(move |_: MouseEvent| {
+            if !settled.check() {
+                return;
+            }
             let (step, error, id) = (step.clone(), error.clone(), id.clone());
             step.set(Step::Confirming);
             error.set(None);
@@ -389,6 +398,9 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
     let ask_reason = {
         let (step, error) = (step.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
+            if !settled.check() {
+                return;
+            }
             error.set(None);
             step.set(Step::AskingReason);
         })
@@ -420,7 +432,7 @@ fn OrderActions(props: &OrderActionsProps) -> Html {
         matches!(*step, Step::Confirming | Step::Cancelling | Step::Sent) || queued.is_some();
     let asking = matches!(*step, Step::AskingReason | Step::Cancelling) && queued.is_none();
     html! {
-        <div class={classes!("order-detail-actions", queued.is_some().then_some("queued"))}
+        <div ref={card} class={classes!("order-detail-actions", queued.is_some().then_some("queued"))}
             data-queued={queued.map(|q| q.action.verb())}>
             if let Some(entry) = queued {
                 <p class="queued-note" data-testid="order-queued-note" role="status"

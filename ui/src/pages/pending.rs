@@ -241,8 +241,8 @@ fn PendingList(props: &PendingListProps) -> Html {
                 </div>
             }
             <ul class="card orders" data-testid="pending-list">
-                {for orders.iter().enumerate().map(|(index, order)| html! {
-                    <PendingRow key={order.id.clone()} order={(*order).clone()} index={index}
+                {for orders.iter().map(|order| html! {
+                    <PendingRow key={order.id.clone()} order={(*order).clone()}
                         now={now} arrived={new_ids.contains(&order.id)} on_open={open.clone()}
                         queued={queued_for(&outbox, &order.id).cloned()} />
                 })}
