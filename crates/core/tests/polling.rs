@@ -288,12 +288,12 @@ async fn dropping_the_handle_stops_polling() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn one_failing_endpoint_still_reaches_error_while_others_succeed() {
+async fn one_failing_endpoint_reaches_error_while_the_others_keep_the_app_online() {
     let t0 = Instant::now();
     let source = FakeSource::new();
     source.only_fail(Call::Dashboard);
     source.fail_between(0.0, 1000.0, server_error());
-    let (core, _events) = start(&source, Policies::default()).await;
+    let (core, mut events) = start(&source, Policies::default()).await;
     until(t0, 7.5).await;
     // Pending's successes are no reconnect (pending never failed): the dashboard keeps its
     // retry schedule and is in error after its fourth failure.
@@ -306,6 +306,31 @@ async fn one_failing_endpoint_still_reaches_error_while_others_succeed() {
         QueryStatus::Success
     );
     assert_eq!(source.calls(Call::Pending), [0.0, 5.0]);
+
+    // The marketplace answers the pending orders all along: it is online, and stays so
+    // through a minute of dashboard 503s (no flapping badge or tray).
+    until(t0, 67.5).await;
+    assert!(matches!(core.connectivity(), Connectivity::Online { .. }));
+    let changes: Vec<Connectivity> = drain(&mut events)
+        .into_iter()
+        .filter_map(|event| match event {
+            CoreEvent::ConnectivityChanged(state) => Some(state),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        changes
+            .iter()
+            .skip(1)
+            .all(|state| matches!(state, Connectivity::Online { .. })),
+        "{changes:?}"
+    );
+    assert!(changes.len() <= 2, "{changes:?}");
+
+    // Then the pending orders fail too: now the marketplace is down.
+    source.fail_every_call();
+    until(t0, 71.0).await;
+    assert!(matches!(core.connectivity(), Connectivity::Offline { .. }));
 }
 
 #[test]

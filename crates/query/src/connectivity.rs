@@ -1,11 +1,14 @@
-//! Connectivity bookkeeping: network and 5xx failures put the core offline, a refused
-//! token (401/403) puts it in `Unauthorized`; any answer brings it back online. The
+//! Connectivity bookkeeping: network failures put the core offline, and so do 5xx answers
+//! once nothing else answers either (one endpoint failing while the others answer is that
+//! query's error, not an outage: the state would flip at every poll); a refused token
+//! (401/403) puts it in `Unauthorized`; any answer brings it back online. The
 //! reconnect (every query refetches) is the first success, after such a failure, of a
 //! query that had itself failed: a request that started before the outage and lands after
 //! it shows the remote online but does not use the reconnect up.
 
 use chrono::{DateTime, Utc};
 use sellerdash_state::Connectivity;
+use tokio::time::Instant;
 
 /// What a request outcome did to connectivity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,6 +26,8 @@ pub(crate) struct Tracker {
     state: Connectivity,
     /// Went offline (or unauthorized) since the last reconnect.
     awaiting_reconnect: bool,
+    /// When the remote last answered any query.
+    last_answer: Option<Instant>,
 }
 
 impl Tracker {
@@ -30,11 +35,17 @@ impl Tracker {
         Self {
             state: Connectivity::Connecting,
             awaiting_reconnect: false,
+            last_answer: None,
         }
     }
 
     pub fn state(&self) -> &Connectivity {
         &self.state
+    }
+
+    /// The marketplace answered a query at `at` (any answer that is not a 5xx counts).
+    pub fn answered(&mut self, at: Instant) {
+        self.last_answer = Some(self.last_answer.map_or(at, |last| last.max(at)));
     }
 
     /// The marketplace answered (any answer that is not a 5xx counts); `recovered` when
@@ -83,6 +94,25 @@ impl Tracker {
         }
     }
 
+    /// A query got a 5xx; it last had an answer at `its_last_answer`. The marketplace is
+    /// failing only when nothing has answered since: while other queries get answers, the
+    /// state stays as it is.
+    pub fn server_failed(
+        &mut self,
+        now: DateTime<Utc>,
+        reason: String,
+        retry_at: Option<DateTime<Utc>>,
+        its_last_answer: Option<Instant>,
+    ) -> Change {
+        let others_answer = self
+            .last_answer
+            .is_some_and(|last| its_last_answer.is_none_or(|its| last > its));
+        if others_answer {
+            return Change::default();
+        }
+        self.unreachable(now, reason, retry_at)
+    }
+
     /// The marketplace answered but refused the credentials (401/403).
     pub fn unauthorized(&mut self, now: DateTime<Utc>, reason: String) -> Change {
         let since = match &self.state {
@@ -107,6 +137,37 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failing_endpoint_beside_answering_ones_is_no_outage() {
+        let t0 = Utc::now();
+        let start = Instant::now();
+        let later = |secs| start + std::time::Duration::from_secs(secs);
+        let mut tracker = Tracker::new();
+        // Pending answered at 0 and 5 s; the dashboard last answered at 0 s, then 500s.
+        tracker.answered(later(0));
+        tracker.reachable(t0, false);
+        tracker.answered(later(5));
+        tracker.reachable(t0, false);
+        let failed = tracker.server_failed(t0, "500".into(), None, Some(later(0)));
+        assert_eq!(failed, Change::default());
+        assert!(matches!(tracker.state(), Connectivity::Online { .. }));
+        // A query that never had an answer, beside one that has: no outage either.
+        assert_eq!(
+            tracker.server_failed(t0, "500".into(), None, None),
+            Change::default()
+        );
+        // Pending (last answer 5 s) fails too, nothing answered since: the remote is failing.
+        assert!(
+            tracker
+                .server_failed(t0, "500".into(), None, Some(later(5)))
+                .changed
+        );
+        assert!(matches!(tracker.state(), Connectivity::Offline { .. }));
+        // Before any answer at all, a 500 is an outage.
+        let mut fresh = Tracker::new();
+        assert!(fresh.server_failed(t0, "500".into(), None, None).changed);
+    }
 
     #[test]
     fn reconnect_only_after_being_offline() {

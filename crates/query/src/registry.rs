@@ -266,6 +266,7 @@ impl Registry {
     pub fn reachable(&self, at: Instant, recovered: bool) {
         let (change, state) = {
             let mut tracker = lock(&self.connectivity);
+            tracker.answered(at);
             (
                 tracker.reachable(Utc::now(), recovered),
                 tracker.state().clone(),
@@ -285,6 +286,25 @@ impl Registry {
             let mut tracker = lock(&self.connectivity);
             (
                 tracker.unreachable(Utc::now(), reason, retry_at),
+                tracker.state().clone(),
+            )
+        };
+        self.report(change, &state);
+    }
+
+    /// The remote answered a query with a 5xx; the query last had an answer at
+    /// `its_last_answer`. Offline only when no query has had an answer since (see
+    /// [`Tracker::server_failed`]).
+    pub fn server_failed(
+        &self,
+        reason: String,
+        retry_at: Option<DateTime<Utc>>,
+        its_last_answer: Option<Instant>,
+    ) {
+        let (change, state) = {
+            let mut tracker = lock(&self.connectivity);
+            (
+                tracker.server_failed(Utc::now(), reason, retry_at, its_last_answer),
                 tracker.state().clone(),
             )
         };

@@ -362,7 +362,10 @@ impl QueryTask {
         // reconnect (every query refetches).
         let refused = error.error.code == ErrorKind::Unauthorized;
         self.unreachable = error.connectivity || refused;
-        if error.connectivity {
+        if error.connectivity && error.error.code == ErrorKind::Server {
+            self.registry
+                .server_failed(error.to_string(), next, self.last_success);
+        } else if error.connectivity {
             self.registry.unreachable(error.to_string(), next);
         } else if refused {
             self.registry.unauthorized(error.to_string());

@@ -168,6 +168,11 @@ impl FakeSource {
         self.with(|s| s.failing_call = Some(call));
     }
 
+    /// Every call fails in the failure windows again.
+    pub fn fail_every_call(&self) {
+        self.with(|s| s.failing_call = None);
+    }
+
     pub fn set_delay(&self, delay: Duration) {
         self.with(|s| s.delay = delay);
     }
