@@ -250,9 +250,14 @@ fn notification_texts(new: &NewPendingOrders) -> Vec<(String, String)> {
         if more > 0 {
             body.push_str(&format!("\nand {more} more"));
         }
-        // "while Sellerdash was closed" would be wrong on a first launch; this is true
-        // either way.
-        let title = format!("{} orders are waiting for confirmation", new.orders.len());
+        // What came while the app was closed: "while Sellerdash was closed" would be wrong
+        // on a first launch, this is true either way. A burst while it runs: only those
+        // are new (others may be waiting too).
+        let title = if new.while_away {
+            format!("{} orders are waiting for confirmation", new.orders.len())
+        } else {
+            format!("{} new orders waiting for confirmation", new.orders.len())
+        };
         return vec![(title, escape_markup(&body))];
     }
     new.orders
@@ -341,7 +346,7 @@ mod tests {
             .collect();
         let texts = notification_texts(&batch(burst, false));
         assert_eq!(texts.len(), 1);
-        assert_eq!(texts[0].0, "7 orders are waiting for confirmation");
+        assert_eq!(texts[0].0, "7 new orders waiting for confirmation");
         assert!(texts[0].1.ends_with("\nand 4 more"), "{}", texts[0].1);
     }
 

@@ -208,7 +208,8 @@ fn PendingList(props: &PendingListProps) -> Html {
                         {format!(" · newest {} listed", format::count(shown))}
                     }
                     if let Some(oldest) = page.orders.iter().map(|o| o.created_at).min() {
-                        {format!(" · the oldest placed {} ago", time::age(oldest, now))}
+                        {format!(" · the oldest {}placed {} ago",
+                            if missing > 0 { "listed " } else { "" }, time::age(oldest, now))}
                     }
                 </span>
                 if !new_ids.is_empty() {
