@@ -195,12 +195,19 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     dashboard_interval_reads(&app, "7 s").await?;
     open_settings(&app).await?;
     assert_eq!(app.value("[data-testid=interval-dashboard]").await?, "7");
+    // A token typed but not saved yet survives the reset (which saves only the intervals).
+    app.fill("[data-testid=settings-token]", "typed-not-saved")
+        .await?;
     app.click("[data-testid=settings-reset]").await?;
     app.wait_text("[data-testid=settings-status]", SETTLE, |text| {
         text.starts_with("Saved")
     })
     .await?;
     assert_eq!(app.value("[data-testid=interval-dashboard]").await?, "5");
+    assert_eq!(
+        app.value("[data-testid=settings-token]").await?,
+        "typed-not-saved"
+    );
     dashboard_interval_reads(&app, "5 s").await?;
 
     // Notifications off: a new order raises no popup, but the tray still counts it.

@@ -241,20 +241,27 @@ pub fn SettingsPage() -> Html {
     let save_with = {
         let (view, form, errors, status) =
             (view.clone(), form.clone(), errors.clone(), status.clone());
-        move |change: SettingsChange, reset_form: bool| {
+        move |change: SettingsChange| {
             let (view, form, errors, status) =
                 (view.clone(), form.clone(), errors.clone(), status.clone());
+            // A change that carried the marketplace fields used them up; one that did not
+            // (the intervals' reset) leaves what the seller typed there, token included.
+            let sent_marketplace = change.token.is_some() || change.marketplace_changed;
             status.set(Status::Saving);
             spawn_local(async move {
                 match shell::save_settings(&change).await {
                     Ok(SaveOutcome::Saved { view: saved }) => {
                         errors.set(Vec::new());
                         let mut next = Form::of(&saved);
-                        if !reset_form && let Some(old) = (*form).clone() {
-                            // Keep what the seller typed elsewhere; the token field empties.
+                        if let Some(old) = (*form).clone() {
+                            // Keep what the seller typed elsewhere; a sent token empties.
                             next = Form {
-                                token: String::new(),
-                                marketplace_changed: false,
+                                token: if sent_marketplace {
+                                    String::new()
+                                } else {
+                                    old.token.clone()
+                                },
+                                marketplace_changed: !sent_marketplace && old.marketplace_changed,
                                 intervals: next.intervals,
                                 sales_factor_percent: next.sales_factor_percent,
                                 ..old
@@ -310,14 +317,11 @@ pub fn SettingsPage() -> Html {
             let Ok(settings) = draft.settings(&saved) else {
                 return;
             };
-            save_with(
-                SettingsChange {
-                    settings,
-                    token: token_typed.then_some(token),
-                    marketplace_changed: draft.marketplace_changed || token_typed,
-                },
-                false,
-            );
+            save_with(SettingsChange {
+                settings,
+                token: token_typed.then_some(token),
+                marketplace_changed: draft.marketplace_changed || token_typed,
+            });
         })
     };
 
@@ -326,14 +330,11 @@ pub fn SettingsPage() -> Html {
         Callback::from(move |_: MouseEvent| {
             let mut settings = saved.clone();
             settings.intervals = Intervals::default();
-            save_with(
-                SettingsChange {
-                    settings,
-                    token: None,
-                    marketplace_changed: false,
-                },
-                false,
-            );
+            save_with(SettingsChange {
+                settings,
+                token: None,
+                marketplace_changed: false,
+            });
         })
     };
 
