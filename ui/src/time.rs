@@ -25,6 +25,15 @@ pub fn local(at: DateTime<Utc>) -> NaiveDateTime {
     (at - TimeDelta::minutes(offset)).naive_utc()
 }
 
+/// The webview's IANA time zone (`"Europe/Berlin"`), when it names one.
+pub fn local_zone() -> Option<String> {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &JsValue::from_str("timeZone"))
+        .ok()?
+        .as_string()
+        .filter(|zone| !zone.is_empty())
+}
+
 /// Today's date in the webview's time zone.
 pub fn local_today() -> NaiveDate {
     local(now()).date()

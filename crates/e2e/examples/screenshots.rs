@@ -1,6 +1,8 @@
 //! Takes the README's screenshots: the built app on a fresh demo store, each page as a
 //! seller sees it, in the light and the dark theme (`<page>-light.png`, `<page>-dark.png`,
-//! 1280×800), and last the pending orders during an outage (`offline-*.png`). Run under a display and a session bus, from the repository root:
+//! 1280×800), and last the pending orders during an outage (`offline-*.png`). The app runs on
+//! the demo store's own clock (`TZ=Europe/Berlin`), as a seller's computer beside the shop
+//! would. Run under a display and a session bus, from the repository root:
 //!
 //! ```sh
 //! xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
@@ -83,10 +85,11 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&out)?;
     let dir = tempfile::tempdir()?;
     let mut marketplace = Marketplace::start(dir.path()).await?;
-    let app = App::launch(
+    let app = App::launch_with_env(
         &marketplace.url(),
         marketplace.seller_token(),
         &dir.path().join("app"),
+        &[("TZ", std::ffi::OsStr::new("Europe/Berlin"))],
     )
     .await?;
     app.wait_text("[data-testid=connection]", WAIT, |text| {

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 use sellerdash_api::{Currency, DashboardStats, Money, Period, RevenuePoint};
 use yew::prelude::*;
 
-use crate::format;
+use crate::{format, time};
 
 const WIDTH: i64 = 600;
 /// Room on the left for the scale's amounts.
@@ -266,7 +266,7 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
             }
             <div class="chart-foot">
                 <span class="muted" data-testid="chart-zone">
-                    {format!("Times are the store's: {}", stats.time_zone)}
+                    {zone_note(&stats.time_zone, time::local_zone().as_deref())}
                 </span>
                 <span class="muted">
                     {"This month so far: "}
@@ -281,9 +281,33 @@ pub fn RevenueChart(props: &RevenueChartProps) -> Html {
     }
 }
 
+/// Whose clock the chart's days and hours follow; when this computer's differs, that the
+/// other pages' times follow this computer's.
+fn zone_note(store: &str, local: Option<&str>) -> String {
+    match local {
+        Some(local) if local != store => format!(
+            "Times are the store's: {store} (other pages show this computer's time, {local})"
+        ),
+        _ => format!("Times are the store's: {store}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_zone_note_names_this_computers_clock_only_when_it_differs() {
+        assert_eq!(
+            zone_note("Europe/Berlin", Some("Europe/Berlin")),
+            "Times are the store's: Europe/Berlin"
+        );
+        assert_eq!(zone_note("UTC", None), "Times are the store's: UTC");
+        assert_eq!(
+            zone_note("Europe/Berlin", Some("America/New_York")),
+            "Times are the store's: Europe/Berlin (other pages show this computer's time, America/New_York)"
+        );
+    }
 
     fn wall(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap_or_default()
