@@ -69,13 +69,20 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    /// What a queued action's row says.
+    /// What a queued action's row says: being sent now (waiting for the answer), or waiting
+    /// for the marketplace to be reachable.
     pub fn queued_text(&self) -> &'static str {
-        match self.action {
-            OutboxAction::Confirm => {
+        match (self.state, &self.action) {
+            (OutboxState::Sending, OutboxAction::Confirm) => {
+                "Sending the confirmation — waiting for the marketplace's answer"
+            }
+            (OutboxState::Sending, OutboxAction::Cancel { .. }) => {
+                "Sending the cancellation — waiting for the marketplace's answer"
+            }
+            (_, OutboxAction::Confirm) => {
                 "Confirmation queued — will be sent when the marketplace is reachable"
             }
-            OutboxAction::Cancel { .. } => {
+            (_, OutboxAction::Cancel { .. }) => {
                 "Cancellation queued — will be sent when the marketplace is reachable"
             }
         }
@@ -114,5 +121,39 @@ impl ActionOutcome {
             Self::Applied { order } => Some(order.as_ref()),
             Self::Queued { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(state: OutboxState, action: OutboxAction) -> OutboxEntry {
+        OutboxEntry {
+            seq: 1,
+            order_id: "ord_1".into(),
+            action,
+            state,
+            created_at: DateTime::UNIX_EPOCH,
+            attempts: 1,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_row_says_whether_its_action_is_out_or_waiting_for_the_marketplace() {
+        let sending = entry(OutboxState::Sending, OutboxAction::Confirm);
+        assert!(
+            sending
+                .queued_text()
+                .starts_with("Sending the confirmation")
+        );
+        let queued = entry(
+            OutboxState::Queued,
+            OutboxAction::Cancel {
+                reason: "Out of stock".into(),
+            },
+        );
+        assert!(queued.queued_text().starts_with("Cancellation queued"));
     }
 }
