@@ -41,6 +41,30 @@ pub struct StoredAction {
     pub idempotency_key: String,
 }
 
+impl StoredAction {
+    /// A just-appended action: queued, never sent.
+    fn queued(
+        seq: i64,
+        order_id: &str,
+        action: &OutboxAction,
+        idempotency_key: &str,
+        created_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            entry: OutboxEntry {
+                seq,
+                order_id: order_id.to_owned(),
+                action: action.clone(),
+                state: OutboxState::Queued,
+                created_at,
+                attempts: 0,
+                error: None,
+            },
+            idempotency_key: idempotency_key.to_owned(),
+        }
+    }
+}
+
 /// Durable storage of the outbox.
 pub trait OutboxStore: Send + Sync + 'static {
     /// Appends an action in state `queued`; the store assigns its `seq` (increasing).
@@ -110,18 +134,7 @@ impl SqliteOutbox {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(StoredAction {
-            entry: OutboxEntry {
-                seq,
-                order_id: order_id.to_owned(),
-                action: action.clone(),
-                state: OutboxState::Queued,
-                created_at: at,
-                attempts: 0,
-                error: None,
-            },
-            idempotency_key: key.to_owned(),
-        })
+        Ok(StoredAction::queued(seq, order_id, action, key, at))
     }
 
     async fn open_rows(&self) -> Result<Vec<StoredAction>, StoreError> {
@@ -278,18 +291,7 @@ impl OutboxStore for MemoryOutbox {
     ) -> BoxFuture<'a, Result<StoredAction, StoreError>> {
         let stored = self.with(|m| {
             let seq = m.rows.last().map_or(1, |(a, _)| a.entry.seq + 1);
-            let stored = StoredAction {
-                entry: OutboxEntry {
-                    seq,
-                    order_id: order_id.to_owned(),
-                    action: action.clone(),
-                    state: OutboxState::Queued,
-                    created_at: at,
-                    attempts: 0,
-                    error: None,
-                },
-                idempotency_key: idempotency_key.to_owned(),
-            };
+            let stored = StoredAction::queued(seq, order_id, action, idempotency_key, at);
             m.rows.push((stored.clone(), false));
             stored
         });

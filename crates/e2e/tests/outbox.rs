@@ -61,7 +61,13 @@ async fn offline_with(app: &App, marketplace: &mut Marketplace, id: &str) -> any
 /// Clicks the row's Confirm and waits for the queued note.
 async fn confirm_offline(app: &App, id: &str) -> anyhow::Result<()> {
     let row = row(id);
-    app.click(&format!("{row} [data-testid=confirm]")).await?;
+    let note_css = format!("{row} [data-testid=queued-note]");
+    // The outage banners move the list, and a row ignores clicks for a moment after it
+    // moves, so a click may need repeating.
+    app.click_until(&format!("{row} [data-testid=confirm]"), ACTION, || async {
+        Ok(!app.texts(&note_css).await?.is_empty())
+    })
+    .await?;
     let note = app
         .wait_text(&format!("{row} [data-testid=queued-note]"), ACTION, |t| {
             t.contains("queued")

@@ -213,10 +213,10 @@ async fn order_details_match_the_api_follow_admin_changes_and_confirm() -> anyho
             .contains("pending")
     );
 
-    // Confirm from the details: the server confirms, the page follows.
-    app.click("[data-testid=order-confirm]").await?;
-    server_order(&marketplace, &placed.id, "the order to be confirmed", |o| {
-        o.status == OrderStatus::Confirmed
+    // Confirm from the details: the server confirms, the page follows. (The card ignores
+    // clicks for a moment after it appears or moves, so a click may need repeating.)
+    app.click_until("[data-testid=order-confirm]", ACTION, || async {
+        Ok(marketplace.order(&placed.id).await?.status == OrderStatus::Confirmed)
     })
     .await?;
     app.wait_for(
