@@ -5,10 +5,9 @@
 //! time as the WebDriver client saw it (which adds the driver's own start-up).
 //! Run under a display and a session bus, from the repository root:
 //!
-//! The UI's own start counts: measure the app as shipped, its UI built by `trunk build
-//! --release` (the debug UI that `scripts/dev build` embeds is several times larger and
-//! slower to start). `INFO … started from the cache elapsed_ms=…` in the app's log is the
-//! core's share (open the cache, restore every answer).
+//! The UI's own start counts: `scripts/dev build` embeds the UI as shipped (`trunk build
+//! --release`), in the debug app too. `INFO … started from the cache elapsed_ms=…` in the
+//! app's log is the core's share (open the cache, restore every answer).
 //!
 //! ```sh
 //! xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
