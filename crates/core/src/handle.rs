@@ -290,9 +290,12 @@ impl OutboxHost for ActionHost {
             .action_timeout
     }
 
-    fn settled(&self, order_id: &str) {
+    fn settled(&self, order_id: &str, applied: Option<&Order>) {
         if let Some(engine) = self.engine.upgrade() {
-            invalidate_after_action(&engine, order_id);
+            match applied {
+                Some(order) => show_applied(&engine, &self.shared, order),
+                None => invalidate_after_action(&engine, order_id),
+            }
         }
     }
 
@@ -307,6 +310,58 @@ fn invalidate_after_action(engine: &QueryEngine, order_id: &str) {
     let (pending, detail) = (QueryKey::pending_orders(), QueryKey::order(order_id));
     engine.invalidate_where(|key| *key == pending || *key == detail);
     refresh_lists(engine);
+}
+
+/// The marketplace applied an action and answered the order as it now is: the order's
+/// detail shows that answer, its rows in the lists its new status, and pending orders no
+/// longer list it once it left pending, all at once and whatever answers from before the
+/// action land later (a list fetched while the action was on its way must not offer Confirm
+/// again); then everything [`invalidate_after_action`] names refetches.
+fn show_applied(engine: &QueryEngine, shared: &Shared, order: &Order) {
+    let (pending, detail) = (QueryKey::pending_orders(), QueryKey::order(&order.id));
+    // The tray counts one fewer at once too; the next answer says the marketplace's total.
+    let listed = engine
+        .snapshot(&pending)
+        .and_then(|s| s.decode::<OrderPage>())
+        .and_then(Result::ok)
+        .filter(|page| page.orders.iter().any(|row| row.id == order.id));
+    if let Some(page) = listed
+        && order.status != OrderStatus::Pending
+    {
+        shared.set_pending_total(page.total.saturating_sub(1));
+    }
+    let Ok(answered) = serde_json::to_value(order) else {
+        invalidate_after_action(engine, &order.id);
+        return;
+    };
+    engine.edit_where(move |key| *key == detail, move |_| Some(answered.clone()));
+    let (id, summary) = (order.id.clone(), order.summary());
+    engine.edit_where(
+        move |key| *key == pending,
+        move |data| {
+            let mut page: OrderPage = serde_json::from_value(data.clone()).ok()?;
+            let at = page.orders.iter().position(|row| row.id == id)?;
+            if summary.status == OrderStatus::Pending {
+                return None;
+            }
+            page.orders.remove(at);
+            page.total = page.total.saturating_sub(1);
+            serde_json::to_value(page).ok()
+        },
+    );
+    let summary = order.summary();
+    let (sales, details) = (QueryKey::sales_prefix(), QueryKey::order_prefix());
+    engine.edit_where(
+        move |key| key.starts_with(&sales) && !key.starts_with(&details),
+        move |data| {
+            let mut page: OrderPage = serde_json::from_value(data.clone()).ok()?;
+            let row = page.orders.iter_mut().find(|row| row.id == summary.id)?;
+            *row = summary.clone();
+            serde_json::to_value(page).ok()
+        },
+    );
+    // The edits invalidated the lists and the detail; the figures follow.
+    engine.invalidate(&QueryKey::dashboard());
 }
 
 impl CoreHandle {

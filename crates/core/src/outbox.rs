@@ -355,9 +355,10 @@ pub(crate) enum FirstTry {
 pub(crate) trait OutboxHost: Send + Sync + 'static {
     fn source(&self) -> &dyn Source;
     fn action_timeout(&self) -> Duration;
-    /// An action on `order_id` was settled, applied or refused (a 409 means the lists were
-    /// out of date): refresh what it changed.
-    fn settled(&self, order_id: &str);
+    /// An action on `order_id` was settled, applied (`applied`: the order as the marketplace
+    /// answered) or refused (a 409 means the lists were out of date): show and refresh what
+    /// it changed.
+    fn settled(&self, order_id: &str, applied: Option<&Order>);
     fn emit(&self, event: CoreEvent);
 }
 
@@ -550,7 +551,8 @@ impl Outbox {
             self.report(host).await;
             match self.send(host, &action).await {
                 Ok(order) => {
-                    self.settle(host, &entry, OutboxState::Done, None).await;
+                    self.settle(host, &entry, OutboxState::Done, None, Some(&order))
+                        .await;
                     self.tell(entry.seq, FirstTry::Applied(Box::new(order)));
                 }
                 Err(error) if keeps_queued(&error) => {
@@ -578,7 +580,7 @@ impl Outbox {
                 Err(error) => {
                     let reason = error.to_string();
                     tracing::info!(seq = entry.seq, order = %entry.order_id, %reason, "action rejected");
-                    self.settle(host, &entry, OutboxState::Rejected, Some(&reason))
+                    self.settle(host, &entry, OutboxState::Rejected, Some(&reason), None)
                         .await;
                     self.tell(entry.seq, FirstTry::Rejected(error));
                 }
@@ -615,6 +617,7 @@ impl Outbox {
         entry: &OutboxEntry,
         state: OutboxState,
         error: Option<&str>,
+        applied: Option<&Order>,
     ) {
         let attempts = entry.attempts.saturating_add(1);
         if let Err(store_error) = self
@@ -625,7 +628,7 @@ impl Outbox {
             // The next start re-sends it with the same key and gets the same answer.
             tracing::warn!(error = %store_error, "cannot record an action's answer");
         }
-        host.settled(&entry.order_id);
+        host.settled(&entry.order_id, applied);
     }
 }
 

@@ -263,7 +263,7 @@ impl Listener for Shared {
 /// from here on see the marketplace's latest orders; earlier answers are discarded.
 pub(crate) fn refresh_lists(engine: &QueryEngine) -> usize {
     let (dashboard, sales) = (QueryKey::dashboard(), QueryKey::sales_prefix());
-    let details = QueryKey::new(["seller", "sales", "byId"]);
+    let details = QueryKey::order_prefix();
     engine.invalidate_where(|key| {
         key.starts_with(&dashboard) || (key.starts_with(&sales) && !key.starts_with(&details))
     })

@@ -21,7 +21,7 @@ use sellerdash_api::{
 };
 use sellerdash_core::{
     ActionOutcome, Core, CoreEvent, CoreHandle, ErrorKind, MemoryOutbox, MemoryStore, OutboxAction,
-    OutboxState, OutboxStore, Policies, Source, SourceError, SourceResult, channel_sink,
+    OutboxState, OutboxStore, Policies, QueryKey, Source, SourceError, SourceResult, channel_sink,
 };
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
@@ -47,6 +47,10 @@ struct State {
     received: Vec<Received>,
     /// When the first query succeeded after being unreachable.
     first_query_ok: Option<Duration>,
+    /// Queries (not actions) answer a 500.
+    queries_fail: bool,
+    /// Queries answer this long after the marketplace read its state.
+    query_delay: Duration,
 }
 
 /// A marketplace in memory that honours idempotency keys.
@@ -106,15 +110,24 @@ impl Market {
         self.with(|s| s.received.clone())
     }
 
-    fn query<T>(&self, make: impl FnOnce(&State) -> T) -> SourceResult<T> {
+    async fn query<T>(&self, make: impl FnOnce(&State) -> T) -> SourceResult<T> {
         let now = self.start.elapsed();
-        self.with(|s| {
-            if !s.reachable {
-                return Err(SourceError::Network(REFUSED.into()));
-            }
-            s.first_query_ok.get_or_insert(now);
-            Ok(make(s))
-        })
+        let (answer, delay) = self.with(|s| {
+            let answer = if !s.reachable {
+                Err(SourceError::Network(REFUSED.into()))
+            } else if s.queries_fail {
+                Err(SourceError::Server {
+                    status: 500,
+                    message: "internal error".into(),
+                })
+            } else {
+                s.first_query_ok.get_or_insert(now);
+                Ok(make(s))
+            };
+            (answer, s.query_delay)
+        });
+        tokio::time::sleep(delay).await;
+        answer
     }
 
     fn act(&self, verb: &'static str, id: &str, key: &str, to: OrderStatus) -> SourceResult<Order> {
@@ -170,6 +183,7 @@ impl Source for Market {
                 page: 1,
                 per_page: OrderQuery::MAX_PER_PAGE,
             })
+            .await
         })
     }
 
@@ -189,12 +203,14 @@ impl Source for Market {
                     per_page: OrderQuery::MAX_PER_PAGE,
                 }
             })
+            .await
         })
     }
 
     fn get_order<'a>(&'a self, id: &'a str) -> BoxFuture<'a, SourceResult<Order>> {
         Box::pin(async move {
-            self.query(|s| s.orders.iter().find(|o| o.id == id).map(order_from))?
+            self.query(|s| s.orders.iter().find(|o| o.id == id).map(order_from))
+                .await?
                 .ok_or(SourceError::NotFound(id.to_owned()))
         })
     }
@@ -203,7 +219,7 @@ impl Source for Market {
         &self,
         _query: DashboardQuery,
     ) -> BoxFuture<'_, SourceResult<DashboardStats>> {
-        Box::pin(async move { self.query(|_| dashboard(1, 0)) })
+        Box::pin(async move { self.query(|_| dashboard(1, 0)).await })
     }
 
     fn payout_stats(&self) -> BoxFuture<'_, SourceResult<PayoutStats>> {
@@ -215,6 +231,7 @@ impl Source for Market {
                 schedule: PayoutSchedule::Weekly,
                 lifetime_paid: Money::new(0, sellerdash_api::Currency::EUR),
             })
+            .await
         })
     }
 
@@ -227,6 +244,7 @@ impl Source for Market {
                 payouts: Vec::new(),
                 total_paid: Money::zero(sellerdash_api::Currency::EUR),
             })
+            .await
         })
     }
 
@@ -519,5 +537,68 @@ async fn actions_queued_before_a_restart_are_sent_by_the_next_core() {
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].key, keys(&outbox)[0]);
     assert_eq!(market.status("A"), OrderStatus::Confirmed);
+    core.shutdown().await;
+}
+
+fn pending_ids(core: &CoreHandle) -> (Vec<String>, u64) {
+    let snapshot = core.snapshot(&QueryKey::pending_orders()).unwrap();
+    let page: OrderPage = serde_json::from_value(snapshot.data.unwrap()).unwrap();
+    (page.orders.into_iter().map(|o| o.id).collect(), page.total)
+}
+
+/// A pending list the marketplace read before it applied a confirm, landing after it, and
+/// then a marketplace that fails every query: the confirmed order is not offered again.
+#[tokio::test(start_paused = true)]
+async fn an_applied_action_shows_at_once_and_no_list_from_before_it_brings_the_order_back() {
+    let market = Market::new(&["A", "B"]);
+    let outbox = MemoryOutbox::new();
+    let (core, _events) = start(&market, &outbox).await;
+    core.observe(&QueryKey::order("A")).unwrap();
+    assert!(
+        run_until(10, || core
+            .snapshot(&QueryKey::order("A"))
+            .is_some_and(|s| s.data.is_some()))
+        .await
+    );
+    assert_eq!(
+        pending_ids(&core),
+        (vec!["A".to_owned(), "B".to_owned()], 2)
+    );
+
+    // Queries now take 2 s; wait until a pending poll has read the list (A still pending).
+    market.with(|s| s.query_delay = Duration::from_secs(2));
+    assert!(
+        run_until(10, || core
+            .snapshot(&QueryKey::pending_orders())
+            .unwrap()
+            .fetching)
+        .await
+    );
+    let outcome = core.confirm("A").await.unwrap();
+    assert!(
+        matches!(outcome, ActionOutcome::Applied { .. }),
+        "{outcome:?}"
+    );
+    market.with(|s| s.queries_fail = true);
+
+    // At once: A has left the list and the tray's count, and its details say confirmed.
+    assert_eq!(pending_ids(&core), (vec!["B".to_owned()], 1));
+    assert_eq!(core.pending_total(), Some(1));
+    let detail = core.snapshot(&QueryKey::order("A")).unwrap();
+    let order: Order = serde_json::from_value(detail.data.unwrap()).unwrap();
+    assert_eq!(order.status, OrderStatus::Confirmed);
+    // The list read before the confirm lands, every refetch fails: A stays gone.
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let snapshot = core.snapshot(&QueryKey::pending_orders()).unwrap();
+    assert!(snapshot.failure_count > 0, "the refetches failed");
+    assert_eq!(pending_ids(&core), (vec!["B".to_owned()], 1));
+
+    // The marketplace answers again: its list is shown as it is.
+    market.with(|s| {
+        s.queries_fail = false;
+        s.query_delay = Duration::ZERO;
+    });
+    market.set_status("B", OrderStatus::Cancelled);
+    assert!(run_until(20, || pending_ids(&core).1 == 0).await);
     core.shutdown().await;
 }

@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sellerdash_state::{Connectivity, QueryDiagnostics, QueryKey, QuerySnapshot, QueryStatus};
+use serde_json::Value;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::hooks::{CachedQuery, Fetcher, Listener, Persist};
-use crate::registry::{Command, Entry, PolicyFn, Registry, lock, millis};
+use crate::registry::{Command, DataEdit, Entry, PolicyFn, Registry, lock, millis};
 use crate::task::QueryTask;
 
 /// A key the policy table does not know.
@@ -190,6 +191,25 @@ impl QueryEngine {
     /// Invalidates every running query `select` picks; how many.
     pub fn invalidate_where(&self, select: impl Fn(&QueryKey) -> bool) -> usize {
         self.registry.send_where(select, &Command::Invalidate)
+    }
+
+    /// A change the app made (an action the remote accepted): every query `select` picks
+    /// shows it at once, `edit` applied to the data it holds then (`None`: no change), and
+    /// fetches again as after [`invalidate`](Self::invalidate), so an answer from before the
+    /// change never undoes it. The data keeps its age; the next answer replaces it. How many
+    /// queries were told.
+    pub fn edit_where(
+        &self,
+        select: impl Fn(&QueryKey) -> bool,
+        edit: impl Fn(&Value) -> Option<Value> + Send + Sync + 'static,
+    ) -> usize {
+        let edit = DataEdit(Arc::new(edit));
+        // Running queries apply it in their task, after every command sent before it.
+        let running = self
+            .registry
+            .send_where(&select, &Command::Edit(edit.clone()));
+        // The others (restored from the cache, never run) hold data no request can replace.
+        running + self.registry.edit_where(&select, true, &edit)
     }
 
     /// The window gained focus: active queries refetch as their focus policy says.

@@ -19,6 +19,19 @@ use crate::policy::Policy;
 /// Resolves a key to its policy; `None` for a key the engine must not run.
 pub type PolicyFn = Arc<dyn Fn(&QueryKey) -> Option<Policy> + Send + Sync>;
 
+/// A change the app made to a query's data, applied to whatever data the query holds when
+/// it is applied; `None` leaves the data as it is.
+#[derive(Clone)]
+pub(crate) struct DataEdit(pub Arc<EditFn>);
+
+type EditFn = dyn Fn(&serde_json::Value) -> Option<serde_json::Value> + Send + Sync;
+
+impl std::fmt::Debug for DataEdit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataEdit")
+    }
+}
+
 /// What a query's task can be told.
 #[derive(Debug, Clone)]
 pub(crate) enum Command {
@@ -28,6 +41,8 @@ pub(crate) enum Command {
     Focus,
     /// The data is outdated by a change made after any in-flight request started.
     Invalidate,
+    /// The app knows the change: invalidate, and show it in the data until the next answer.
+    Edit(DataEdit),
     /// The remote answers again since `at`.
     Reconnect { at: Instant },
     /// The query gained its first observer or pin (`true`) or lost its last (`false`).
@@ -200,6 +215,37 @@ impl Registry {
             entry.snapshot.clone()
         };
         self.listener.query_updated(&snapshot);
+    }
+
+    /// Applies `edit` to one query's data and reports the result; whether it changed.
+    pub fn edit(&self, key: &QueryKey, edit: &DataEdit) -> bool {
+        self.edit_where(|k| k == key, false, edit) > 0
+    }
+
+    /// Applies `edit` to the data of every key `select` picks (only those without a task when
+    /// `idle_only`) and reports each change; how many changed.
+    pub fn edit_where(
+        &self,
+        select: impl Fn(&QueryKey) -> bool,
+        idle_only: bool,
+        edit: &DataEdit,
+    ) -> usize {
+        let changed: Vec<QuerySnapshot> = {
+            let mut entries = lock(&self.entries);
+            entries
+                .iter_mut()
+                .filter(|(key, entry)| select(key) && !(idle_only && entry.commands.is_some()))
+                .filter_map(|(_, entry)| {
+                    let data = (edit.0)(entry.snapshot.data.as_ref()?)?;
+                    entry.snapshot.data = Some(data);
+                    Some(entry.snapshot.clone())
+                })
+                .collect()
+        };
+        for snapshot in &changed {
+            self.listener.query_updated(snapshot);
+        }
+        changed.len()
     }
 
     pub fn record_request(&self, key: &QueryKey, at: Instant) {

@@ -144,16 +144,11 @@ impl QueryTask {
             Command::Active(false) => self.deactivate(),
             Command::Visible(visible) => self.visible = visible,
             Command::Policy(policy) => self.repolicy(*policy),
-            Command::Invalidate => {
-                self.generation += 1;
-                self.attempt = 0;
-                if self.flight.is_none() {
-                    if self.active {
-                        self.start();
-                    } else {
-                        self.outdated = true;
-                    }
-                }
+            Command::Invalidate => self.invalidate(),
+            Command::Edit(edit) => {
+                // Bumped before the edit, so no answer from before the change undoes it.
+                self.invalidate();
+                self.registry.edit(&self.key, &edit);
             }
             _ if self.flight.is_some() => {}
             Command::Refetch => self.start(),
@@ -167,6 +162,18 @@ impl QueryTask {
                 {
                     self.start();
                 }
+            }
+        }
+    }
+
+    fn invalidate(&mut self) {
+        self.generation += 1;
+        self.attempt = 0;
+        if self.flight.is_none() {
+            if self.active {
+                self.start();
+            } else {
+                self.outdated = true;
             }
         }
     }

@@ -244,3 +244,44 @@ async fn new_policies_take_effect_on_running_and_later_queries() {
         [0.0, 5.0, 10.0, 30.0, 50.0, 70.0, 75.0, 80.0, 85.0]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_edit_shows_at_once_and_no_answer_from_before_it_undoes_it() {
+    let t0 = Instant::now();
+    let fetcher = Counting::new(Duration::from_secs(2));
+    let (engine, _recorder) = engine(&fetcher, every(5));
+    let a = key("a");
+    engine.observe(&a).unwrap();
+    let data = |engine: &QueryEngine| engine.snapshot(&a).unwrap().data.unwrap();
+
+    until(t0, 3.0).await;
+    assert_eq!(data(&engine), json!({ "serial": 1 }));
+    // The second request leaves at 5 s and would answer at 7 s with the remote's state
+    // from before the change; the change is made (and known) at 6 s.
+    until(t0, 6.0).await;
+    let told = engine.edit_where(
+        |k| *k == key("a"),
+        |data| {
+            let mut data = data.clone();
+            data["edited"] = json!(true);
+            Some(data)
+        },
+    );
+    assert_eq!(told, 1);
+    until(t0, 6.1).await;
+    assert_eq!(data(&engine), json!({ "serial": 1, "edited": true }));
+    until(t0, 8.0).await;
+    assert_eq!(
+        data(&engine),
+        json!({ "serial": 1, "edited": true }),
+        "the answer of the request from before the change is discarded"
+    );
+    // The request that starts when that answer is discarded is the next to land.
+    until(t0, 9.5).await;
+    assert_eq!(data(&engine), json!({ "serial": 3 }));
+    assert_eq!(fetcher.calls("a"), vec![0.0, 5.0, 7.0]);
+
+    // A key the engine does not hold is left alone.
+    assert_eq!(engine.edit_where(|k| *k == key("b"), |_| Some(json!(1))), 0);
+    engine.shutdown(Duration::from_secs(1)).await;
+}

@@ -111,6 +111,12 @@ impl QueryKey {
         Self::new(["seller", "sales", "byId", id])
     }
 
+    /// `seller/sales/byId`: the prefix of every order's details (under the sales prefix,
+    /// but no list).
+    pub fn order_prefix() -> Self {
+        Self::new(["seller", "sales", "byId"])
+    }
+
     /// `seller/payouts/stats`: balances, next payout date and schedule.
     pub fn payout_stats() -> Self {
         Self::new(["seller", "payouts", "stats"])
