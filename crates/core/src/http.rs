@@ -148,7 +148,10 @@ async fn send<T: DeserializeOwned>(
         .contains_key(reqwest::header::RETRY_AFTER);
     let body = read_body(response, options).await?;
     if status.is_success() {
-        return serde_json::from_slice(&body).map_err(|e| SourceError::Decode(e.to_string()));
+        return serde_json::from_slice(&body).map_err(|e| {
+            tracing::warn!(error = %e, bytes = body.len(), "marketplace answer not readable");
+            SourceError::Decode(e.to_string())
+        });
     }
     Err(answer_error(status, &body, come_back))
 }

@@ -73,8 +73,10 @@ pub enum SourceError {
     /// The marketplace answered with a 5xx (or asked us to come back later).
     #[error("the marketplace failed ({status}): {message}")]
     Server { status: u16, message: String },
-    /// The answer was not the JSON the contract promises.
-    #[error("the marketplace sent data Sellerdash could not read ({0})")]
+    /// The answer was not the JSON the contract promises (the parser's detail, for the logs;
+    /// the seller reads plain words). Treated like a 5xx: retried, and an outage when no
+    /// other query gets a readable answer either.
+    #[error("the marketplace sent an answer Sellerdash could not read")]
     Decode(String),
     /// The token was refused.
     #[error("the marketplace refused the token: {0}")]
@@ -121,7 +123,7 @@ impl SourceError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Self::Network(_) | Self::Timeout { .. } | Self::Server { .. }
+            Self::Network(_) | Self::Timeout { .. } | Self::Server { .. } | Self::Decode(_)
         )
     }
 
@@ -171,7 +173,12 @@ mod tests {
             }
             .is_retryable()
         );
-        assert!(!SourceError::Decode("x".into()).is_retryable());
+        let garbled = SourceError::Decode("EOF while parsing at line 1 column 3710".into());
+        assert!(garbled.is_retryable() && garbled.is_connectivity());
+        assert_eq!(
+            garbled.to_string(),
+            "the marketplace sent an answer Sellerdash could not read"
+        );
         assert!(!SourceError::Conflict("x".into()).is_retryable());
         let unsendable = SourceError::Unsendable("too long".into());
         assert!(!unsendable.is_retryable());

@@ -173,7 +173,7 @@ async fn a_delay_below_the_timeout_still_brings_the_data() {
 }
 
 #[tokio::test]
-async fn server_errors_and_malformed_json_keep_the_last_good_data_and_say_why() {
+async fn server_errors_and_malformed_json_keep_the_last_good_data_say_why_and_go_offline() {
     let dir = tempfile::tempdir().unwrap();
     let shop = Shop::start(dir.path()).await;
     let (core, _events) = core_on(&shop, &dir.path().join("app"), |_| {}).await;
@@ -193,6 +193,13 @@ async fn server_errors_and_malformed_json_keep_the_last_good_data_and_say_why() 
     })
     .await;
 
+    // Back to normal, then answers that cannot be read: an outage too, whatever the status.
+    shop.server().faults().clear();
+    let good = fresh_pending(&core, chrono::Utc::now()).await;
+    eventually("online again", || async {
+        matches!(core.connectivity(), Connectivity::Online { .. }).then_some(())
+    })
+    .await;
     shop.server().faults().set(Fault::MalformedJson);
     let (kind, message) = eventually("the garbled answer to be recorded", || async {
         let (snapshot, _) = pending(&core)?;
@@ -200,10 +207,14 @@ async fn server_errors_and_malformed_json_keep_the_last_good_data_and_say_why() 
     })
     .await;
     assert_eq!(kind, ErrorKind::Decode);
-    assert!(
-        message.starts_with("the marketplace sent data Sellerdash could not read"),
-        "{message}"
+    assert_eq!(
+        message,
+        "the marketplace sent an answer Sellerdash could not read"
     );
+    eventually("offline while no answer can be read", || async {
+        matches!(core.connectivity(), Connectivity::Offline { .. }).then_some(())
+    })
+    .await;
     assert_eq!(
         pending(&core).unwrap().1,
         good,

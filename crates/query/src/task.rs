@@ -369,7 +369,10 @@ impl QueryTask {
         // reconnect (every query refetches).
         let refused = error.error.code == ErrorKind::Unauthorized;
         self.unreachable = error.connectivity || refused;
-        if error.connectivity && error.error.code == ErrorKind::Server {
+        // A 5xx or an unreadable answer: the remote is there but failing; an outage only
+        // when no other query gets an answer either.
+        let failing = matches!(error.error.code, ErrorKind::Server | ErrorKind::Decode);
+        if error.connectivity && failing {
             self.registry
                 .server_failed(error.to_string(), next, self.last_success);
         } else if error.connectivity {
