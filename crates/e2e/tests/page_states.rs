@@ -508,7 +508,24 @@ async fn an_outage_says_offline_since_and_stale_while_the_data_stays() -> anyhow
         "the last data stays on screen"
     );
 
+    // A page never visited has nothing to show: it says at once why it waits.
+    app.press(&[Key::Alt.into(), '4']).await?;
+    let waiting = app
+        .wait_text("[data-testid=page-waiting]", ACTION, |t| {
+            t.contains("Not loaded yet")
+        })
+        .await?;
+    assert!(
+        waiting.contains("not answering"),
+        "the outage's reason: {waiting:?}"
+    );
+
     marketplace.restart().await?;
+    // The payouts come as soon as the marketplace answers, and the note goes.
+    app.wait_for("[data-testid=payout-available]", DETECT_OUTAGE)
+        .await?;
+    app.wait_gone("[data-testid=page-waiting]", ACTION).await?;
+    app.press(&[Key::Alt.into(), '3']).await?;
     app.wait_text("[data-testid=connection]", DETECT_OUTAGE, |t| {
         t.contains("Live")
     })

@@ -1,11 +1,15 @@
 //! The frame every query-backed page shares: its title and subtitle, the data age and the
-//! Refresh button (with anything else the page puts beside them), and the error banner that
-//! keeps the last data on screen below it.
+//! Refresh button (with anything else the page puts beside them), the error banner that
+//! keeps the last data on screen below it, and, for a page with nothing to show while the
+//! marketplace is known to be unreachable, why it waits (rather than a spinner that never
+//! explains itself).
 
 use std::rc::Rc;
 
-use sellerdash_state::{QueryKey, QuerySnapshot};
+use sellerdash_state::{Connectivity, QueryKey, QuerySnapshot};
 use yew::prelude::*;
+
+use crate::hooks::{ConnectivityState, use_connectivity};
 
 use super::data_age::DataAge;
 use super::page_error::PageError;
@@ -40,6 +44,15 @@ pub fn QueryPage(props: &QueryPageProps) -> Html {
     let queries: Vec<QueryKey> = std::iter::once(props.query.clone())
         .chain(props.also_refresh.iter().cloned())
         .collect();
+    let connectivity = use_connectivity();
+    let waiting = match &connectivity {
+        _ if props.has_data || props.error.is_some() => None,
+        ConnectivityState::Known(Connectivity::Offline { reason, .. }) => Some(reason.clone()),
+        ConnectivityState::Known(Connectivity::Unauthorized { .. }) => {
+            Some("the marketplace refused the seller token (see Settings)".to_owned())
+        }
+        _ => None,
+    };
     html! {
         <section class="page" data-testid={props.testid.clone()} aria-labelledby="page-title">
             <div class="page-head">
@@ -56,6 +69,16 @@ pub fn QueryPage(props: &QueryPageProps) -> Html {
             if let Some(message) = &props.error {
                 <PageError message={message.clone()} snapshot={props.snapshot.clone()}
                     has_data={props.has_data} />
+            }
+            if let Some(reason) = waiting {
+                <div class="banner banner-warn" data-testid="page-waiting" role="status">
+                    <div>
+                        <strong>{"Not loaded yet: "}{reason}{"."}</strong>
+                        <span class="banner-detail">
+                            {" This page fills in as soon as the marketplace answers."}
+                        </span>
+                    </div>
+                </div>
             }
             {props.children.clone()}
         </section>
