@@ -2,7 +2,9 @@
 //! `AppError {code, message}`, so the UI never matches on strings.
 
 use sellerdash_state::outbox::{ActionOutcome, OutboxEntry};
-use sellerdash_state::settings::{ConnectionCheck, SaveOutcome, SettingsChange, SettingsView};
+use sellerdash_state::settings::{
+    ConnectionCheck, SaveOutcome, SettingsChange, SettingsView, TokenFor,
+};
 use sellerdash_state::{
     AppError, Connectivity, ErrorKind, QueryDiagnostics, QueryKey, QuerySnapshot,
 };
@@ -105,6 +107,13 @@ pub async fn save_settings<R: Runtime>(
         Ok(view) => SaveOutcome::Saved { view },
         Err(error) => SaveOutcome::Rejected { error },
     })
+}
+
+/// Which token the app has for a marketplace address typed on the Settings page (never the
+/// token itself).
+#[tauri::command]
+pub async fn token_for(url: String, shell: State<'_, Shell>) -> Result<TokenFor, AppError> {
+    Ok(shell.token_for(&url))
 }
 
 /// "Test connection": calls the marketplace with this URL and token (or the saved token)

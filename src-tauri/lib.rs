@@ -141,6 +141,7 @@ pub fn run_app<R: Runtime>(
             commands::get_settings,
             commands::save_settings,
             commands::test_connection,
+            commands::token_for,
             notices::cache_notices,
             notices::dismiss_cache_notice,
         ])

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use sellerdash_core::{CoreConfig, CoreHandle, Policies};
 use sellerdash_state::settings::{
     ConnectionCheck, FieldError, MarketplaceChoice, RunningMarketplace, Settings, SettingsChange,
-    SettingsError, SettingsView, normalize_url,
+    SettingsError, SettingsView, TokenFor, normalize_url,
 };
 use sellerdash_state::{AppError, QueryKey, QuerySnapshot};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -240,6 +240,24 @@ impl Shell {
             notice: lock(&self.notice).clone(),
             autostart_supported,
             autostart_note,
+        }
+    }
+
+    /// Which token the app has for `url` (typed on the Settings page, not yet saved): the
+    /// running marketplace's when it was given for this run, else the one saved for it.
+    pub fn token_for(&self, url: &str) -> TokenFor {
+        let Ok(url) = normalize_url(url) else {
+            return TokenFor::Missing;
+        };
+        let running = lock(&self.running).clone();
+        if running.from_flags
+            && matches!(&running.marketplace, Marketplace::Remote { url: r, .. } if normalized(r) == url)
+        {
+            return TokenFor::ThisRun;
+        }
+        match self.vault.load(&url) {
+            Some((_, place)) => TokenFor::Saved { place },
+            None => TokenFor::Missing,
         }
     }
 

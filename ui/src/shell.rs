@@ -147,6 +147,16 @@ pub async fn save_settings(
     tauri::invoke("save_settings", &ChangeArgs { change }).await
 }
 
+#[derive(Serialize)]
+struct UrlArgs<'a> {
+    url: &'a str,
+}
+
+/// Which token the app has for this marketplace address (never the token itself).
+pub async fn token_for(url: &str) -> Result<sellerdash_state::settings::TokenFor, AppError> {
+    tauri::invoke("token_for", &UrlArgs { url }).await
+}
+
 /// Calls the marketplace with this URL and token (`None`: the saved token), saving nothing.
 pub async fn test_connection(
     url: &str,

@@ -82,10 +82,11 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     assert!(running.contains(&first.url()), "{running}");
     assert!(running.contains("command line"), "{running}");
     assert_eq!(app.value("[data-testid=settings-url]").await?, first.url());
-    assert_eq!(
-        app.text("[data-testid=settings-token-status]").await?,
-        "No token saved"
-    );
+    const THIS_RUN: &str = "Using the token given on the command line for this run (not saved)";
+    app.wait_text("[data-testid=settings-token-status]", RENDER, |t| {
+        t == THIS_RUN
+    })
+    .await?;
     assert_eq!(app.value("[data-testid=interval-dashboard]").await?, "5");
 
     // Test connection: the right token names the seller and its pending count.
@@ -105,7 +106,8 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     assert!(refused.starts_with("Token refused"), "{refused}");
     assert_eq!(
         app.text("[data-testid=settings-token-status]").await?,
-        "No token saved"
+        THIS_RUN,
+        "testing saved nothing"
     );
 
     // Bad input: an address without http(s):// and an interval out of range. Nothing saved.
@@ -243,6 +245,20 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
         text.contains("built-in demo store")
     })
     .await?;
+    // The shop's token is still kept for its address: choosing it again needs no retyping.
+    app.click_centered("[data-testid=settings-remote]").await?;
+    app.fill("[data-testid=settings-url]", &second.url())
+        .await?;
+    let kept = app
+        .wait_text("[data-testid=settings-token-status]", RENDER, |t| {
+            t.starts_with("Token saved")
+        })
+        .await?;
+    assert!(
+        kept == "Token saved (keyring)" || kept == "Token saved (file)",
+        "{kept}"
+    );
+    app.click_centered("[data-testid=settings-demo]").await?;
     app.click("[data-testid=nav-dashboard]").await?;
     app.wait_text("[data-testid=stat-revenue]", SETTLE, |text| {
         text.contains('€')

@@ -299,6 +299,19 @@ impl TokenPlace {
     }
 }
 
+/// The token the app has for one marketplace address (never the token itself): what the
+/// Settings page's token hint says for the address typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum TokenFor {
+    /// Saved for this address, kept there.
+    Saved { place: TokenPlace },
+    /// Given on the command line (or its environment variable) for this run; not saved.
+    ThisRun,
+    /// None: the seller has to type it.
+    Missing,
+}
+
 /// The marketplace this run is using now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunningMarketplace {

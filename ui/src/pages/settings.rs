@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use sellerdash_state::settings::{
     ConnectionCheck, FieldError, Intervals, MarketplaceChoice, SaveOutcome, Settings,
-    SettingsChange, SettingsView, normalize_url, parse_interval, parse_time,
+    SettingsChange, SettingsView, TokenFor, normalize_url, parse_interval, parse_time,
 };
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -144,18 +144,36 @@ fn current_check<'a, T>(check: &'a Option<(Tested, T)>, form: &Form) -> Option<&
     }
 }
 
-/// What the token field's hint says: whether the saved token belongs to the address typed
-/// now. A saved token is only ever used for its own address.
-fn token_status(view: &SettingsView, form: &Form) -> String {
+/// The token the app has for the address typed now, as the shell said (`known`, once it
+/// answered for that address) or else as the saved settings say. A saved token is only ever
+/// used for its own address.
+fn token_for(view: &SettingsView, form: &Form, known: Option<&(String, TokenFor)>) -> TokenFor {
     let typed_url = normalize_url(&form.url).ok();
+    if let Some((url, token)) = known
+        && typed_url.as_ref() == Some(url)
+    {
+        return *token;
+    }
     match (view.token, &view.token_url) {
-        (Some(place), Some(url)) if typed_url.as_ref() == Some(url) => {
-            format!("Token saved ({})", place.label())
+        (Some(place), Some(url)) if typed_url.as_ref() == Some(url) => TokenFor::Saved { place },
+        _ => TokenFor::Missing,
+    }
+}
+
+/// What the token field's hint says.
+fn token_status(view: &SettingsView, form: &Form, token: TokenFor) -> String {
+    let typed_url = normalize_url(&form.url).ok();
+    match (token, &view.token_url) {
+        (TokenFor::Saved { place }, _) => format!("Token saved ({})", place.label()),
+        (TokenFor::ThisRun, _) => {
+            "Using the token given on the command line for this run (not saved)".to_owned()
         }
-        (Some(_), Some(url)) if !form.demo => format!(
-            "The saved token is for {url} only. Enter the token for this marketplace, or leave it empty to use one saved for it before."
-        ),
-        _ => "No token saved".to_owned(),
+        (TokenFor::Missing, Some(url))
+            if !form.demo && view.token.is_some() && typed_url.as_ref() != Some(url) =>
+        {
+            format!("The saved token is for {url} only. Enter the token for this marketplace.")
+        }
+        (TokenFor::Missing, _) => "No token saved for this address".to_owned(),
     }
 }
 
@@ -177,6 +195,24 @@ pub fn SettingsPage() -> Html {
     let status = use_state(|| Status::Idle);
     let check = use_state(|| None::<(Tested, Result<ConnectionCheck, String>)>);
     let testing = use_state(|| false);
+    // The token the shell has for the address typed (normalized), asked on each change.
+    let known_token = use_state(|| None::<(String, TokenFor)>);
+    {
+        let typed = (*form)
+            .as_ref()
+            .filter(|f| !f.demo)
+            .and_then(|f| normalize_url(&f.url).ok());
+        let known_token = known_token.clone();
+        use_effect_with(typed, move |typed| {
+            if let Some(url) = typed.clone() {
+                spawn_local(async move {
+                    if let Ok(token) = shell::token_for(&url).await {
+                        known_token.set(Some((url, token)));
+                    }
+                });
+            }
+        });
+    }
 
     {
         let (view, form, load_error) = (view.clone(), form.clone(), load_error.clone());
@@ -376,9 +412,9 @@ pub fn SettingsPage() -> Html {
     };
     let invalid = |field: &str| errors.iter().any(|e| e.field == field).then_some("true");
 
-    let token_status = token_status(&current, &draft);
-    let token_matches = current.token.is_some()
-        && normalize_url(&draft.url).ok().as_ref() == current.token_url.as_ref();
+    let token = token_for(&current, &draft, (*known_token).as_ref());
+    let token_status = token_status(&current, &draft, token);
+    let token_matches = token != TokenFor::Missing;
     let defaults = Intervals::default();
     let default_of = |field: &str| {
         defaults
@@ -701,14 +737,39 @@ mod tests {
         saved.token = Some(TokenPlace::File);
         saved.token_url = Some("https://a.example".into());
         let mut form = Form::of(&saved);
+        let status = |view: &SettingsView, form: &Form, known: Option<&(String, TokenFor)>| {
+            token_status(view, form, token_for(view, form, known))
+        };
         form.url = "HTTPS://a.example/".into();
-        assert_eq!(token_status(&saved, &form), "Token saved (file)");
+        assert_eq!(status(&saved, &form, None), "Token saved (file)");
         form.url = "https://b.example".into();
-        let other = token_status(&saved, &form);
+        let other = status(&saved, &form, None);
         assert!(
             other.contains("Enter the token for this marketplace"),
             "{other}"
         );
-        assert_eq!(token_status(&view(true), &form), "No token saved");
+        assert_eq!(
+            status(&view(true), &form, None),
+            "No token saved for this address"
+        );
+        // Saved while the demo store runs (the view knows no address): the shell says.
+        let b = (
+            "https://b.example".to_owned(),
+            TokenFor::Saved {
+                place: TokenPlace::Keyring,
+            },
+        );
+        assert_eq!(
+            status(&view(true), &form, Some(&b)),
+            "Token saved (keyring)"
+        );
+        // The shell's answer for another address says nothing of this one.
+        form.url = "https://c.example".into();
+        assert_eq!(
+            status(&view(true), &form, Some(&b)),
+            "No token saved for this address"
+        );
+        let run = ("https://c.example".to_owned(), TokenFor::ThisRun);
+        assert!(status(&view(true), &form, Some(&run)).contains("command line"));
     }
 }
