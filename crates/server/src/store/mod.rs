@@ -29,7 +29,7 @@ use sqlx::{Sqlite, Transaction};
 pub use codec::now;
 pub use idempotency::Claim;
 pub use order_read::OrderFilter;
-pub use order_write::{MAX_QUANTITY, NewOrder, NewOrderItem};
+pub use order_write::{MAX_ORDER_TOTAL_MINOR, MAX_QUANTITY, NewOrder, NewOrderItem};
 pub use payouts::next_payout_date;
 pub use seed::SeedOp;
 pub use seller_write::{NewSeller, time_zone, token_digest};

@@ -20,6 +20,11 @@ use crate::echo::clip;
 /// The most of one product a single order line may hold.
 pub const MAX_QUANTITY: u32 = 1000;
 
+/// The largest order total, in minor units (the largest product price): ten billion euros.
+/// It keeps every sum the dashboards make (all of a seller's orders, over years) far inside
+/// 64 bits: nine million orders at this total still add up.
+pub const MAX_ORDER_TOTAL_MINOR: i64 = sellerdash_api::CreateProduct::MAX_PRICE_MINOR;
+
 /// One line of a new order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrderItem {
@@ -152,6 +157,12 @@ pub(super) async fn create_order_in(conn: &mut SqliteConnection, new: &NewOrder)
     }
     let shipping = Money::new(shipping_minor(subtotal), seller.currency);
     let total = subtotal.checked_add(shipping).map_err(overflow)?;
+    if total.amount_minor > MAX_ORDER_TOTAL_MINOR {
+        return Err(Error::Invalid(format!(
+            "order total {total} is over the largest an order may have ({})",
+            Money::new(MAX_ORDER_TOTAL_MINOR, seller.currency)
+        )));
+    }
     let (payment_status, paid_at) = if new.paid {
         (PaymentStatus::Paid, Some(ts(new.created_at)))
     } else {

@@ -145,17 +145,32 @@ pub fn growth_bp(current: i64, previous: i64) -> Option<i64> {
     i64::try_from((i128::from(current) - prev) * 10_000 / prev).ok()
 }
 
+/// Orders per visitor in basis points, rounded to the nearest (half up): 198 of 8,156 is
+/// 243 (2.43 %), not 242. No visitors make 0.
+pub fn conversion_bp(sales: u64, visitors: u64) -> u32 {
+    let sales = u128::from(sales);
+    let visitors = u128::from(visitors);
+    let bp = (sales * 20_000 + visitors)
+        .checked_div(visitors * 2)
+        .unwrap_or(0);
+    u32::try_from(bp).unwrap_or(u32::MAX)
+}
+
 /// The first day of the month `back` months before `day`'s month.
 fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
     let first = day.with_day(1).unwrap_or(day);
     first.checked_sub_months(Months::new(back)).unwrap_or(first)
 }
 
-/// Adds `amount` to `total`; an overflow is a corrupt store, not a wrong figure.
+/// Adds `amount` to `total`. Order totals are capped ([`super::MAX_ORDER_TOTAL_MINOR`]) so
+/// that this cannot overflow with orders the server took; one that does is a store written
+/// around the server, and an error rather than a wrong figure.
 fn add_minor(total: &mut i64, amount: i64, what: &str) -> Result<()> {
-    *total = total
-        .checked_add(amount)
-        .ok_or_else(|| Error::Corrupt(format!("{what} overflows")))?;
+    *total = total.checked_add(amount).ok_or_else(|| {
+        Error::Corrupt(format!(
+            "{what} overflows 64 bits: the store holds orders larger than the server accepts"
+        ))
+    })?;
     Ok(())
 }
 
@@ -257,10 +272,7 @@ impl Store {
         let current_mtd = monthly.last().map_or(0, |p| p.revenue.amount_minor);
 
         let visitors = to_u64(visitors, "visitors")?;
-        let conversion = sales
-            .saturating_mul(10_000)
-            .checked_div(visitors)
-            .unwrap_or(0);
+        let conversion = conversion_bp(sales, visitors);
         let average = i64::try_from(sales)
             .ok()
             .and_then(|n| revenue.checked_div(n))
@@ -272,7 +284,7 @@ impl Store {
             sales_count: sales,
             revenue: Money::new(revenue, cur),
             visitors,
-            conversion_rate_bp: u32::try_from(conversion).unwrap_or(u32::MAX),
+            conversion_rate_bp: conversion,
             average_order_value: Money::new(average, cur),
             pending_orders: to_u64(pending, "pending")?,
             top_products,
@@ -457,6 +469,17 @@ mod tests {
         assert_eq!(w.start, at("2026-07-01T22:00:00Z"));
         let july_2 = NaiveDate::from_ymd_opt(2026, 7, 2).unwrap();
         assert_eq!(w.days, (july_2, july_2));
+    }
+
+    #[test]
+    fn conversion_rounds_to_the_nearest_basis_point() {
+        assert_eq!(conversion_bp(198, 8_156), 243);
+        assert_eq!(conversion_bp(1, 8), 1_250);
+        assert_eq!(conversion_bp(1, 3), 3_333);
+        assert_eq!(conversion_bp(2, 3), 6_667);
+        assert_eq!(conversion_bp(1, 20_000), 1, "half a basis point rounds up");
+        assert_eq!(conversion_bp(5, 0), 0);
+        assert_eq!(conversion_bp(u64::MAX, 1), u32::MAX);
     }
 
     #[test]

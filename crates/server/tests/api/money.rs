@@ -171,3 +171,31 @@ async fn time_zones_are_validated_and_default_to_utc() {
     assert_eq!(dash.change_bp, None);
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_order_over_the_largest_total_is_refused_so_the_dashboard_sums_stay_exact() {
+    let t = plain_server().await;
+    let max = sellerdash_api::CreateProduct::MAX_PRICE_MINOR;
+    let (seller, token, product) =
+        seller_with_product(&t, json!({"name": "Yacht Yard", "currency": "EUR"}), max).await;
+    // One at the largest price is an order (shipping is free above 50.00).
+    let order = new_order(&t, &seller, &product).await;
+    assert_eq!(order["total"]["amount_minor"], json!(max));
+    // Two of them are more than any order may total: a 400 that says so, nothing stored.
+    let body = json!({"seller_id": seller, "items": [{"product_id": product, "quantity": 2}]});
+    let refused = t.post(ADMIN, paths::ADMIN_ORDERS, Some(body)).await;
+    assert_error(&refused, 400, "bad_request");
+    let message = refused.1["message"].as_str().unwrap();
+    assert!(
+        message.contains("over the largest an order may have"),
+        "{message}"
+    );
+    // Ninety-five orders at the largest total (more than 64 bits could hold at the old
+    // limit of 1,000 × 100 lines each) still make an exact dashboard.
+    for _ in 1..95 {
+        new_order(&t, &seller, &product).await;
+    }
+    let dash = dashboard(&t, &token, "7d").await;
+    assert_eq!(dash.sales_count, 95);
+    assert_eq!(dash.revenue, Money::new(95 * max, Currency::EUR));
+}
