@@ -19,9 +19,9 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// Basis points as a percentage: `250` → `"2.50 %"`.
+/// Basis points as a percentage: `250` → `"2.50 %"`, `1234567` → `"12,345.67 %"`.
 pub fn basis_points(bp: u32) -> String {
-    format!("{}.{:02} %", bp / 100, bp % 100)
+    format!("{}.{:02} %", count(u64::from(bp / 100)), bp % 100)
 }
 
 /// The conversion rate: a percentage of visitors, or `"—"` when there were none (no rate,
@@ -42,7 +42,7 @@ pub fn growth(bp: i64) -> String {
         _ => "",
     };
     let abs = bp.unsigned_abs();
-    format!("{sign}{}.{:02} %", abs / 100, abs % 100)
+    format!("{sign}{}.{:02} %", count(abs / 100), abs % 100)
 }
 
 /// `1` → `"Jan"` … `12` → `"Dec"`.
@@ -306,6 +306,8 @@ mod tests {
         assert_eq!(growth(1250), "+12.50 %");
         assert_eq!(growth(-310), "−3.10 %");
         assert_eq!(growth(0), "0.00 %");
+        assert_eq!(growth(974_658_869_400_551), "+9,746,588,694,005.51 %");
+        assert_eq!(basis_points(1_234_567), "12,345.67 %");
     }
 
     #[test]

@@ -54,13 +54,20 @@ fn nice_top(max: i64, currency: Currency) -> i64 {
     }
 }
 
-/// A round scale amount without its zero decimals: `"€15,000"`, `"¥500"`, `"KWD 20"`.
+/// A round scale amount without its zero decimals, millions and billions short so the label
+/// fits beside the plot: `"€15,000"`, `"¥500"`, `"KWD 20"`, `"€20 M"`, `"€5 bn"`.
 fn scale_label(amount: Money) -> String {
     let text = amount.to_string();
-    match text.rsplit_once('.') {
-        Some((whole, decimals)) if decimals.chars().all(|c| c == '0') => whole.to_owned(),
-        _ => text,
+    let whole = match text.rsplit_once('.') {
+        Some((whole, decimals)) if decimals.chars().all(|c| c == '0') => whole,
+        _ => return text,
+    };
+    for (zeros, short) in [(",000,000,000", " bn"), (",000,000", " M")] {
+        if let Some(head) = whole.strip_suffix(zeros) {
+            return format!("{head}{short}");
+        }
     }
+    whole.to_owned()
 }
 
 /// What the previous period is called after "vs".
@@ -336,6 +343,22 @@ mod tests {
         assert_eq!(scale_label(Money::new(2_500, Currency::KWD)), "KWD 2.500");
         assert_eq!(scale_label(Money::new(5_000, Currency::JPY)), "¥5,000");
         assert_eq!(scale_label(Money::new(50, Currency::EUR)), "€0.50");
+        assert_eq!(
+            scale_label(Money::new(2_000_000_000, Currency::EUR)),
+            "€20 M"
+        );
+        assert_eq!(
+            scale_label(Money::new(250_000_000_000, Currency::EUR)),
+            "€2,500 M"
+        );
+        assert_eq!(
+            scale_label(Money::new(500_000_000_000_000, Currency::EUR)),
+            "€5,000 bn"
+        );
+        assert_eq!(
+            scale_label(Money::new(20_000_000_000, Currency::KWD)),
+            "KWD 20 M"
+        );
     }
 
     #[test]

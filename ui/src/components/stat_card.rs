@@ -21,10 +21,13 @@ pub struct StatCardProps {
 
 #[component]
 pub fn StatCard(props: &StatCardProps) -> Html {
+    /// Characters that fit a card at the full size (at the narrowest the layout allows).
+    const FITS: usize = 12;
+    let long = props.value.chars().count() > FITS;
     let body = html! {
         <>
             <span class="stat-label">{props.label.clone()}</span>
-            <span class="stat-value">{props.value.clone()}</span>
+            <span class={classes!("stat-value", long.then_some("long"))}>{props.value.clone()}</span>
             if let Some(hint) = &props.hint {
                 <span class="stat-hint">{hint.clone()}</span>
             }
