@@ -2,8 +2,9 @@
 //! against a marketplace URL and seller token, printing one JSON line per event.
 //!
 //! Line types: `query_updated` (a query snapshot), `new_pending_order` (one line per new
-//! order), `connectivity_changed`, `pending_total`, and with `--diagnostics-every`,
-//! `diagnostics` (every query's state, timings and request rates).
+//! order), `connectivity_changed`, `pending_total`, `outbox_changed`, `cache_notice` (the
+//! cache was rebuilt or is kept in memory), and with `--diagnostics-every`, `diagnostics`
+//! (every query's state, timings and request rates).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ pub struct WatchArgs {
     #[arg(long, env = "SELLERDASH_MARKETPLACE_URL")]
     pub marketplace_url: String,
     /// The seller's bearer token.
-    #[arg(long, env = "SELLERDASH_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "SELLERDASH_TOKEN", hide_env_values = true, value_parser = token)]
     pub token: String,
     /// Where the query cache lives (default: a per-account folder in the user's cache).
     #[arg(long, env = "SELLERDASH_DATA_DIR")]
@@ -38,6 +39,15 @@ pub struct WatchArgs {
     /// requests and failures per minute) every this many seconds; 0 never.
     #[arg(long, default_value_t = 0)]
     pub diagnostics_every: u64,
+}
+
+/// A token as given, surrounding whitespace removed; a blank one is refused at once.
+fn token(value: &str) -> Result<String, String> {
+    let token = value.trim();
+    if token.is_empty() {
+        return Err("the seller token is empty: pass the token the marketplace gave you".into());
+    }
+    Ok(token.to_owned())
 }
 
 impl WatchArgs {
@@ -148,6 +158,25 @@ mod tests {
     use sellerdash_state::{Connectivity, NewPendingOrders};
 
     use super::*;
+
+    #[test]
+    fn a_blank_token_is_refused_and_a_padded_one_trimmed() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Cli {
+            #[command(flatten)]
+            watch: WatchArgs,
+        }
+        let parse = |token: &str| {
+            Cli::try_parse_from(["watch", "--marketplace-url", "http://m", "--token", token])
+        };
+        let refused = parse("  ").unwrap_err().to_string();
+        assert!(refused.contains("the seller token is empty"), "{refused}");
+        assert_eq!(
+            parse(" t0k3n\n").unwrap().watch.token,
+            "t0k3n\\n".trim_end_matches("\\n")
+        );
+    }
 
     #[test]
     fn each_event_has_a_type_and_new_orders_print_one_line_each() {
