@@ -202,7 +202,10 @@ pub fn normalize_url(url: &str) -> Result<String, String> {
     };
     let rest = rest.trim_end_matches('/');
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.is_empty() || rest.contains(char::is_whitespace) {
+    if rest.contains(char::is_whitespace) {
+        return Err("the address must not contain spaces".into());
+    }
+    if authority.is_empty() {
         return Err("the address has no host name after http(s)://".into());
     }
     if authority.contains('@') {
@@ -545,6 +548,14 @@ mod tests {
         assert!(!refused.contains("secret"), "{refused}");
         // An @ later in the path is not a credential.
         assert!(normalize_url("https://m.example/shops/@north").is_ok());
+        assert_eq!(
+            normalize_url("http://exa mple.com"),
+            Err("the address must not contain spaces".to_owned())
+        );
+        assert_eq!(
+            normalize_url("https:///api"),
+            Err("the address has no host name after http(s)://".to_owned())
+        );
     }
 
     #[test]
