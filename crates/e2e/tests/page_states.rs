@@ -129,6 +129,12 @@ async fn pending_orders_match_the_api_highlight_arrivals_and_confirm_or_cancel()
     .await?;
     app.wait_gone(&row(&placed.id), TWO_PENDING_INTERVALS)
         .await?;
+    // The row is gone; the page says what was done.
+    let done = app.text("[data-testid=pending-done]").await?;
+    assert_eq!(
+        done,
+        format!("Confirmed {}'s order {}", placed.customer.name, placed.id)
+    );
 
     // Cancel asks for a reason; Escape closes the form and keeps the order.
     let victim = oldest_first.remove(0);

@@ -38,6 +38,10 @@ pub struct PendingRowProps {
     /// The seller's action on this order waiting in the outbox.
     #[prop_or_default]
     pub queued: Option<OutboxEntry>,
+    /// An action was applied: what to tell the seller ("Confirmed Ann's order …"). The row
+    /// itself leaves the list at once, so the page says it.
+    #[prop_or_default]
+    pub on_done: Callback<String>,
 }
 
 /// Where the seller's action on this row stands.
@@ -59,19 +63,25 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     let settled = use_settled(row.clone());
     let order = &props.order;
 
+    let done_text = |verb: &str| format!("{verb} {}'s order {}", order.customer_name, order.id);
     let confirm = {
         let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
+        let (on_done, text) = (props.on_done.clone(), done_text("Confirmed"));
         let settled = settled.clone();
         Callback::from(move |_: MouseEvent| {
             if !settled.check() {
                 return;
             }
             let (action, error, id) = (action.clone(), error.clone(), id.clone());
+            let (on_done, text) = (on_done.clone(), text.clone());
             action.set(RowAction::Confirming);
             error.set(None);
             spawn_local(async move {
                 match shell::confirm_order(&id).await {
-                    Ok(ActionOutcome::Applied { .. }) => action.set(RowAction::Confirmed),
+                    Ok(ActionOutcome::Applied { .. }) => {
+                        on_done.emit(text);
+                        action.set(RowAction::Confirmed);
+                    }
                     // Shown from the outbox until it is sent.
                     Ok(ActionOutcome::Queued { .. }) => action.set(RowAction::Idle),
                     Err(err) => {
@@ -116,13 +126,18 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
     };
     let cancel = {
         let (action, error, id) = (action.clone(), error.clone(), order.id.clone());
+        let (on_done, text) = (props.on_done.clone(), done_text("Cancelled"));
         Callback::from(move |reason: String| {
             let (action, error, id) = (action.clone(), error.clone(), id.clone());
+            let (on_done, text) = (on_done.clone(), text.clone());
             action.set(RowAction::Cancelling);
             error.set(None);
             spawn_local(async move {
                 match shell::cancel_order(&id, &reason).await {
-                    Ok(ActionOutcome::Applied { .. }) => action.set(RowAction::Cancelled),
+                    Ok(ActionOutcome::Applied { .. }) => {
+                        on_done.emit(text);
+                        action.set(RowAction::Cancelled);
+                    }
                     Ok(ActionOutcome::Queued { .. }) => action.set(RowAction::Idle),
                     Err(err) => {
                         error.set(Some((err.message, time::now())));

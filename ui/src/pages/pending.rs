@@ -88,9 +88,19 @@ thread_local! {
     static SORT: std::cell::Cell<Sort> = const { std::cell::Cell::new(Sort::OldestFirst) };
 }
 
+/// How long "Confirmed Ann's order …" stays above the list.
+const DONE_SHOWN: TimeDelta = TimeDelta::seconds(8);
+
 #[component]
 pub fn PendingPage() -> Html {
     let query = use_query::<OrderPage>(QueryKey::pending_orders());
+    let now = use_now();
+    // The last action applied here (its row has left the list) and when.
+    let done = use_state(|| None::<(String, DateTime<Utc>)>);
+    let on_done = {
+        let done = done.clone();
+        Callback::from(move |text: String| done.set(Some((text, time::now()))))
+    };
     let subtitle = match query.data.as_ref().map(|page| page.total) {
         Some(0) => "Nothing to confirm".to_owned(),
         Some(1) => "1 order waiting for confirmation".to_owned(),
@@ -101,8 +111,18 @@ pub fn PendingPage() -> Html {
         <QueryPage testid="pending-page" title="Pending orders" subtitle={subtitle}
             query={query.key.clone()} snapshot={query.snapshot.clone()}
             error={query.error_message()} has_data={query.data.is_some()}>
+            if let Some((text, at)) = &*done {
+                if now - *at < DONE_SHOWN {
+                    <p class="done-notice" role="status" data-testid="pending-done">
+                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M4 12.5l5 5L20 6.5" />
+                        </svg>
+                        {text.clone()}
+                    </p>
+                }
+            }
             if let Some(page) = &query.data {
-                <PendingList page={Rc::clone(page)} />
+                <PendingList page={Rc::clone(page)} on_done={on_done} />
             } else if query.is_loading() {
                 <ul class="card orders" aria-busy="true" aria-label="Loading pending orders"
                     data-testid="pending-loading">
@@ -121,6 +141,7 @@ pub fn PendingPage() -> Html {
 #[derive(Properties, PartialEq)]
 struct PendingListProps {
     page: Rc<OrderPage>,
+    on_done: Callback<String>,
 }
 
 #[component]
@@ -245,7 +266,8 @@ fn PendingList(props: &PendingListProps) -> Html {
                 {for orders.iter().map(|order| html! {
                     <PendingRow key={order.id.clone()} order={(*order).clone()}
                         now={now} arrived={new_ids.contains(&order.id)} on_open={open.clone()}
-                        queued={queued_for(&outbox, &order.id).cloned()} />
+                        queued={queued_for(&outbox, &order.id).cloned()}
+                        on_done={props.on_done.clone()} />
                 })}
             </ul>
         </>
