@@ -206,7 +206,8 @@ async fn order_details_match_the_api_follow_admin_changes_and_confirm() -> anyho
 
     // From the pending list to the order's details (and back the same way).
     app.click("[data-testid=nav-pending]").await?;
-    app.click(&format!("{} [data-testid=pending-open]", row(&placed.id)))
+    // Anywhere on the order's name and details opens it, not only the name.
+    app.click(&format!("{} .order-meta", row(&placed.id)))
         .await?;
     app.wait_for("[data-testid=order-page]", FIRST_DATA).await?;
     app.wait_for("[data-testid=order-total]", FIRST_DATA)

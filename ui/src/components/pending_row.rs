@@ -162,13 +162,18 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
             data-new={props.arrived.to_string()}
             data-queued={queued.map(|q| q.action.verb())}>
             <div class="order-line">
-                <div class="order-who">
+                // The whole name-and-details block opens the order (the name is the keyboard's
+                // way in); the buttons beside it do not.
+                <div class={classes!("order-who", props.on_open.is_some().then_some("opens"))}
+                    onclick={props.on_open.clone().map(|on_open| {
+                        let id = order.id.clone();
+                        Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))
+                    })}>
                     <span class="customer">
-                        if let Some(on_open) = &props.on_open {
+                        if props.on_open.is_some() {
+                            // The block's click opens it; a click here bubbles there.
                             <button type="button" class="link customer-link" data-testid="pending-open"
-                                title="Open the order's details"
-                                onclick={let (on_open, id) = (on_open.clone(), order.id.clone());
-                                    Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))}>
+                                aria-describedby={format!("meta-{}", order.id)}>
                                 {order.customer_name.clone()}
                             </button>
                         } else {
@@ -178,7 +183,7 @@ pub fn PendingRow(props: &PendingRowProps) -> Html {
                             <span class="new-tag" data-testid="new-tag">{"New"}</span>
                         }
                     </span>
-                    <span class="order-meta">
+                    <span class="order-meta" id={format!("meta-{}", order.id)}>
                         <span class="order-id">{order.id.clone()}</span>
                         {" · "}{format::plural(u64::from(order.item_count), "item", "items")}
                         {" · "}<span title={placed_title}>{placed}</span>
