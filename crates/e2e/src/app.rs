@@ -420,9 +420,14 @@ fn app_pids(data_dir: &Path) -> Vec<u32> {
 }
 
 impl Drop for App {
+    /// A test that failed before [`App::quit`] leaves no app behind: it would go on polling,
+    /// notifying and holding the tray while the next tests run.
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        for pid in app_pids(&self.data_dir) {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
     }
 }
 
