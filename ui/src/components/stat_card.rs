@@ -21,13 +21,22 @@ pub struct StatCardProps {
 
 #[component]
 pub fn StatCard(props: &StatCardProps) -> Html {
-    /// Characters that fit a card at the full size (at the narrowest the layout allows).
+    /// Characters that fit a card at the full size and at the smaller one (at the narrowest
+    /// the layout allows); longer still wraps.
     const FITS: usize = 12;
-    let long = props.value.chars().count() > FITS;
+    const FITS_SMALLER: usize = 16;
+    let chars = props.value.chars().count();
+    let size = if chars > FITS_SMALLER {
+        Some("longer")
+    } else if chars > FITS {
+        Some("long")
+    } else {
+        None
+    };
     let body = html! {
         <>
             <span class="stat-label">{props.label.clone()}</span>
-            <span class={classes!("stat-value", long.then_some("long"))}>{props.value.clone()}</span>
+            <span class={classes!("stat-value", size)}>{props.value.clone()}</span>
             if let Some(hint) = &props.hint {
                 <span class="stat-hint">{hint.clone()}</span>
             }

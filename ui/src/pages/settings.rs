@@ -414,7 +414,11 @@ pub fn SettingsPage() -> Html {
 
     let token = token_for(&current, &draft, (*known_token).as_ref());
     let token_status = token_status(&current, &draft, token);
-    let token_matches = token != TokenFor::Missing;
+    let token_placeholder = match token {
+        TokenFor::Saved { .. } => "Leave empty to keep the saved token",
+        TokenFor::ThisRun => "Leave empty to keep this run's token",
+        TokenFor::Missing => "Paste the token your marketplace gave you",
+    };
     let defaults = Intervals::default();
     let default_of = |field: &str| {
         defaults
@@ -484,7 +488,7 @@ pub fn SettingsPage() -> Html {
                         <input id="settings-token" class="input" type="password" autocomplete="off"
                             data-testid="settings-token" value={draft.token.clone()}
                             disabled={draft.demo} aria-invalid={invalid("token")}
-                            placeholder={if token_matches { "Leave empty to keep the saved token" } else { "Paste the token your marketplace gave you" }}
+                            placeholder={token_placeholder}
                             oninput={text_input(edit(|f, v| { f.token = v; f.marketplace_changed = true; }))} />
                         <p class="hint" data-testid="settings-token-status">{token_status}</p>
                         {error_for("token")}
