@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
             .parse()?;
     let mut from_process = Vec::new();
     let mut from_client = Vec::new();
+    let mut from_shown = Vec::new();
     for run in 1..=runs {
         let started = Instant::now();
         let app = App::launch(&marketplace.url(), marketplace.seller_token(), &data_dir).await?;
@@ -87,15 +88,31 @@ async fn main() -> anyhow::Result<()> {
             .as_f64()
             .unwrap_or(0.0);
         let webview_ms = process_ms - page_age_ms.round();
+        // When the page itself first had the figures in the DOM (its own clock), which the
+        // WebDriver polling above can only see later.
+        let shown_ms = app
+            .execute("return Number(document.documentElement.dataset.dashboardShownMs);")
+            .await?
+            .as_f64()
+            .map(|page_ms| webview_ms + page_ms.round());
+        let shown = shown_ms.map_or_else(String::new, |ms| format!("in the DOM at {ms:.0} ms, "));
         println!(
-            "run {run}: launch -> cached dashboard visible: {process_ms:.0} ms from the app's process start \
+            "run {run}: launch -> cached dashboard {shown}seen at {process_ms:.0} ms from the app's process start \
              (webview page started at {webview_ms:.0} ms; {client_ms} ms including WebDriver start-up)"
         );
+        from_shown.extend(shown_ms);
         from_process.push(process_ms);
         from_client.push(client_ms);
         app.quit().await?;
     }
     from_process.sort_by(f64::total_cmp);
+    from_shown.sort_by(f64::total_cmp);
+    if let Some(median) = from_shown.get(from_shown.len() / 2) {
+        println!(
+            "median over {} launches: cached figures in the DOM {median:.0} ms after process start",
+            from_shown.len()
+        );
+    }
     from_client.sort();
     println!(
         "median over {runs} launches with the server down: {:.0} ms from process start to cached data on screen ({} ms including WebDriver start-up); design: within 1 s",
