@@ -49,8 +49,14 @@ pub struct Payout {
 pub struct PayoutHistoryQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<u32>,
+    /// [`PayoutHistoryQuery::YEARS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+}
+
+impl PayoutHistoryQuery {
+    /// The years a history can be asked for (anything else is a 400, not an empty list).
+    pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

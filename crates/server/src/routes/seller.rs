@@ -162,7 +162,17 @@ fn history_range(
     query: PayoutHistoryQuery,
     today: NaiveDate,
 ) -> Result<Option<(NaiveDate, NaiveDate)>, AppError> {
-    let bad = || AppError::BadRequest("month must be 1 to 12 and year a calendar year".to_owned());
+    let years = PayoutHistoryQuery::YEARS;
+    let bad = || {
+        AppError::BadRequest(format!(
+            "month must be 1 to 12 and year {} to {}",
+            years.start(),
+            years.end()
+        ))
+    };
+    if query.year.is_some_and(|year| !years.contains(&year)) {
+        return Err(bad());
+    }
     let range = match (query.month, query.year) {
         (None, None) => return Ok(None),
         (None, Some(year)) => (

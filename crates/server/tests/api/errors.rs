@@ -106,6 +106,9 @@ async fn bad_queries_paths_and_routes_get_json_errors() {
         format!("{}?period=1y", paths::DASHBOARD),
         format!("{}?month=13&year=2025", paths::PAYOUT_HISTORY),
         format!("{}?month=x", paths::PAYOUT_HISTORY),
+        format!("{}?year=0", paths::PAYOUT_HISTORY),
+        format!("{}?year=-5", paths::PAYOUT_HISTORY),
+        format!("{}?month=1&year=10000", paths::PAYOUT_HISTORY),
         format!("{}/%FF%FE", paths::ORDERS),
     ];
     for path in bad {
