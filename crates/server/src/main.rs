@@ -115,6 +115,7 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
             payout_schedule,
             time_zone,
         } => {
+            let existed = db.exists();
             let store = Store::open(&db).await.context("opening the database")?;
             let body = CreateSeller {
                 name,
@@ -126,6 +127,14 @@ async fn sellers(command: SellersCommand) -> anyhow::Result<()> {
                 .await
                 .context("creating the seller");
             store.close().await;
+            if created.is_err() && !existed {
+                // Refused input leaves no database behind that the command itself created.
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut path = db.clone().into_os_string();
+                    path.push(suffix);
+                    let _ = std::fs::remove_file(path);
+                }
+            }
             let created = created?;
             println!("id: {}", created.id);
             println!("token: {}", created.token);

@@ -130,3 +130,25 @@ fn a_bad_database_path_is_named_once_with_the_reason() {
         assert!(!stderr.contains("unable to open database file"), "{stderr}");
     }
 }
+
+#[test]
+fn a_refused_seller_leaves_no_new_database_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let db_arg = db.to_str().unwrap();
+    let out = cli(&[
+        "sellers",
+        "add",
+        "--db",
+        db_arg,
+        "--name",
+        "   ",
+        "--currency",
+        "EUR",
+    ]);
+    assert!(!out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("name"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
