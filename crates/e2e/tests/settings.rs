@@ -156,6 +156,20 @@ async fn settings_test_switch_intervals_and_quiet_notifications() -> anyhow::Res
     let running = app.text("[data-testid=settings-running]").await?;
     assert!(running.contains(&second.url()), "{running}");
 
+    // An edit left unsaved survives a visit to another page, and can be discarded.
+    app.fill("[data-testid=interval-payouts]", "30").await?;
+    app.click("[data-testid=nav-dashboard]").await?;
+    open_settings(&app).await?;
+    assert_eq!(app.value("[data-testid=interval-payouts]").await?, "30");
+    assert_eq!(
+        app.text("[data-testid=settings-unsaved]").await?,
+        "Unsaved changes"
+    );
+    app.click_centered("[data-testid=settings-discard]").await?;
+    app.wait_gone("[data-testid=settings-unsaved]", RENDER)
+        .await?;
+    assert_eq!(app.value("[data-testid=interval-payouts]").await?, "10");
+
     // The saved token belongs to its own address: testing another address without typing
     // a token sends nothing and asks for that marketplace's token.
     app.fill("[data-testid=settings-url]", &first.url()).await?;

@@ -25,6 +25,13 @@ const SALES_FACTORS: [(u32, &str); 5] = [
     (1_000, "10× (slowest)"),
 ];
 
+thread_local! {
+    /// Unsaved edits (never a typed token) and the saved settings they were made on, kept
+    /// while the seller visits another page: coming back shows them again, with Discard.
+    static DRAFT: std::cell::RefCell<Option<(Form, Settings)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// What the form holds: text as typed, so bad input can be shown back with its error.
 #[derive(Debug, Clone, PartialEq)]
 struct Form {
@@ -220,12 +227,38 @@ pub fn SettingsPage() -> Html {
             spawn_local(async move {
                 match shell::settings().await {
                     Ok(loaded) => {
-                        form.set(Some(Form::of(&loaded)));
+                        // Edits left unsaved on the last visit come back, unless the settings
+                        // were saved meanwhile (from here or the shell).
+                        let kept = DRAFT
+                            .with(|draft| draft.borrow_mut().take())
+                            .filter(|(_, base)| *base == loaded.settings)
+                            .map(|(form, _)| form);
+                        form.set(Some(kept.unwrap_or_else(|| Form::of(&loaded))));
                         view.set(Some(loaded));
                     }
                     Err(error) => load_error.set(Some(error.message)),
                 }
             });
+        });
+    }
+
+    // The draft outlives the page while it differs from what is saved; a typed token never
+    // leaves the page.
+    {
+        let state = (*view).clone().zip((*form).clone());
+        use_effect_with(state, |state| {
+            // Nothing loaded yet: the last visit's draft is still to be read.
+            let Some((view, form)) = state else {
+                return;
+            };
+            let kept = (*form != Form::of(view)).then(|| {
+                let form = Form {
+                    token: String::new(),
+                    ..form.clone()
+                };
+                (form, view.settings.clone())
+            });
+            DRAFT.with(|draft| *draft.borrow_mut() = kept);
         });
     }
 
@@ -412,6 +445,20 @@ pub fn SettingsPage() -> Html {
     };
     let invalid = |field: &str| errors.iter().any(|e| e.field == field).then_some("true");
 
+    let unsaved = draft != Form::of(&current);
+    let on_discard = {
+        let (form, errors, status, current) = (
+            form.clone(),
+            errors.clone(),
+            status.clone(),
+            current.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            form.set(Some(Form::of(&current)));
+            errors.set(Vec::new());
+            status.set(Status::Idle);
+        })
+    };
     let token = token_for(&current, &draft, (*known_token).as_ref());
     let token_status = token_status(&current, &draft, token);
     let token_placeholder = match token {
@@ -644,6 +691,13 @@ pub fn SettingsPage() -> Html {
                         },
                         Status::Idle | Status::Saving => html! {},
                     }}
+                    if unsaved && *status != Status::Saving {
+                        <span class="muted" data-testid="settings-unsaved">{"Unsaved changes"}</span>
+                        <button type="button" class="btn btn-ghost" data-testid="settings-discard"
+                            onclick={on_discard}>
+                            {"Discard"}
+                        </button>
+                    }
                 </div>
             </form>
         </section>
