@@ -73,10 +73,9 @@ impl AppError {
             Self::Store(store::Error::NotFound(m)) => (ErrorCode::NotFound, m.clone()),
             Self::Store(store::Error::Invalid(m)) => (ErrorCode::BadRequest, m.clone()),
             Self::Store(store::Error::Conflict(m)) => (ErrorCode::Conflict, m.clone()),
-            Self::Store(_) | Self::Internal(_) => (
-                ErrorCode::Internal,
-                "internal server error; see the server log".to_owned(),
-            ),
+            Self::Store(_) | Self::Internal(_) => {
+                (ErrorCode::Internal, "internal server error".to_owned())
+            }
         };
         let status =
             StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -334,7 +334,8 @@ struct RefreshIntervalProps {
 /// "Refreshing every 5 s": the interval the core chose for the list's current data.
 #[component]
 fn RefreshInterval(props: &RefreshIntervalProps) -> Html {
-    let Some(snapshot) = &props.snapshot else {
+    // Before the first answer the interval is not chosen yet (it follows the list's data).
+    let Some(snapshot) = props.snapshot.as_ref().filter(|s| s.data.is_some()) else {
         return html! {};
     };
     let (text, title) = match snapshot.refetch_interval_ms {

@@ -156,19 +156,29 @@ fn current_check<'a, T>(check: &'a Option<(Tested, T)>, form: &Form) -> Option<&
 /// used for its own address.
 fn token_for(view: &SettingsView, form: &Form, known: Option<&(String, TokenFor)>) -> TokenFor {
     let typed_url = normalize_url(&form.url).ok();
-    if let Some((url, token)) = known
-        && typed_url.as_ref() == Some(url)
-    {
-        return *token;
-    }
-    match (view.token, &view.token_url) {
-        (Some(place), Some(url)) if typed_url.as_ref() == Some(url) => TokenFor::Saved { place },
-        _ => TokenFor::Missing,
+    let known = known
+        .filter(|(url, _)| typed_url.as_ref() == Some(url))
+        .map(|(_, token)| *token);
+    // What the view says right after a save beats an answer asked before it.
+    let saved = match (view.token, &view.token_url) {
+        (Some(place), Some(url)) if typed_url.as_ref() == Some(url) => {
+            Some(TokenFor::Saved { place })
+        }
+        _ => None,
+    };
+    match (known, saved) {
+        (Some(TokenFor::ThisRun), _) => TokenFor::ThisRun,
+        (_, Some(saved)) => saved,
+        (Some(known), None) => known,
+        (None, None) => TokenFor::Missing,
     }
 }
 
 /// What the token field's hint says.
 fn token_status(view: &SettingsView, form: &Form, token: TokenFor) -> String {
+    if form.demo {
+        return "The demo store needs no token".to_owned();
+    }
     let typed_url = normalize_url(&form.url).ok();
     match (token, &view.token_url) {
         (TokenFor::Saved { place }, _) => format!("Token saved ({})", place.label()),
@@ -204,16 +214,24 @@ pub fn SettingsPage() -> Html {
     let testing = use_state(|| false);
     // The token the shell has for the address typed (normalized), asked on each change.
     let known_token = use_state(|| None::<(String, TokenFor)>);
+    // The address typed last: an answer for an earlier one (typing is faster than the
+    // shell) is dropped rather than shown over the current one's.
+    let latest_typed = use_mut_ref(|| None::<String>);
     {
         let typed = (*form)
             .as_ref()
             .filter(|f| !f.demo)
             .and_then(|f| normalize_url(&f.url).ok());
-        let known_token = known_token.clone();
-        use_effect_with(typed, move |typed| {
+        // Asked again after a save too: the token saved for an address may have changed.
+        let saved = (*view).as_ref().map(|v| (v.token, v.token_url.clone()));
+        let (known_token, latest_typed) = (known_token.clone(), latest_typed.clone());
+        use_effect_with((typed, saved), move |(typed, _)| {
+            latest_typed.replace(typed.clone());
             if let Some(url) = typed.clone() {
                 spawn_local(async move {
-                    if let Ok(token) = shell::token_for(&url).await {
+                    if let Ok(token) = shell::token_for(&url).await
+                        && latest_typed.borrow().as_deref() == Some(url.as_str())
+                    {
                         known_token.set(Some((url, token)));
                     }
                 });
