@@ -72,11 +72,14 @@ impl OutboxEntry {
     /// What a queued action's row says: being sent now (waiting for the answer), or waiting
     /// for the marketplace to be reachable.
     pub fn queued_text(&self) -> &'static str {
+        // A retry after failed tries is still "queued" to the seller: the line does not flip
+        // between two texts on every attempt of an outage.
+        let first_try = self.attempts == 0;
         match (self.state, &self.action) {
-            (OutboxState::Sending, OutboxAction::Confirm) => {
+            (OutboxState::Sending, OutboxAction::Confirm) if first_try => {
                 "Sending the confirmation — waiting for the marketplace's answer"
             }
-            (OutboxState::Sending, OutboxAction::Cancel { .. }) => {
+            (OutboxState::Sending, OutboxAction::Cancel { .. }) if first_try => {
                 "Sending the cancellation — waiting for the marketplace's answer"
             }
             (_, OutboxAction::Confirm) => {
@@ -135,19 +138,22 @@ mod tests {
             action,
             state,
             created_at: DateTime::UNIX_EPOCH,
-            attempts: 1,
+            attempts: 0,
             error: None,
         }
     }
 
     #[test]
     fn a_row_says_whether_its_action_is_out_or_waiting_for_the_marketplace() {
-        let sending = entry(OutboxState::Sending, OutboxAction::Confirm);
+        let mut sending = entry(OutboxState::Sending, OutboxAction::Confirm);
         assert!(
             sending
                 .queued_text()
                 .starts_with("Sending the confirmation")
         );
+        // Tried before and failing: it stays "queued" through each retry of an outage.
+        sending.attempts = 3;
+        assert!(sending.queued_text().starts_with("Confirmation queued"));
         let queued = entry(
             OutboxState::Queued,
             OutboxAction::Cancel {
