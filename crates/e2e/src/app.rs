@@ -63,6 +63,10 @@ impl App {
         let application = binary()?;
         let port = free_port()?;
         let native_port = free_port()?;
+        // The webview's own storage (localStorage: the theme choice) goes with the test's
+        // data folder, not the user's: no test starts from what another left behind, and a
+        // restart on the same folder finds what the run before it stored.
+        let webview_data = data_dir.with_extension("webview");
         let driver = Command::new("tauri-driver")
             .args([
                 "--port",
@@ -70,6 +74,7 @@ impl App {
                 "--native-port",
                 &native_port.to_string(),
             ])
+            .env("XDG_DATA_HOME", &webview_data)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
