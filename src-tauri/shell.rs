@@ -249,10 +249,12 @@ impl Shell {
         let Ok(url) = normalize_url(url) else {
             return TokenFor::Missing;
         };
-        let running = lock(&self.running).clone();
-        if running.from_flags
-            && matches!(&running.marketplace, Marketplace::Remote { url: r, .. } if normalized(r) == url)
-        {
+        let this_run = {
+            let running = lock(&self.running);
+            running.from_flags
+                && matches!(&running.marketplace, Marketplace::Remote { url: r, .. } if normalized(r) == url)
+        };
+        if this_run {
             return TokenFor::ThisRun;
         }
         match self.vault.load(&url) {

@@ -313,40 +313,39 @@ fn invalidate_after_action(engine: &QueryEngine, order_id: &str) {
 }
 
 /// The marketplace applied an action and answered the order as it now is: the order's
-/// detail shows that answer, its rows in the lists its new status, and pending orders no
-/// longer list it once it left pending, all at once and whatever answers from before the
-/// action land later (a list fetched while the action was on its way must not offer Confirm
-/// again); then everything [`invalidate_after_action`] names refetches.
+/// detail shows that answer, its rows in the lists its new status, and pending orders (and
+/// the tray's count) no longer have it once it left pending, all at once and whatever
+/// answers from before the action land later (a list fetched while the action was on its
+/// way must not offer Confirm again); then everything [`invalidate_after_action`] names
+/// refetches.
 fn show_applied(engine: &QueryEngine, shared: &Shared, order: &Order) {
-    let (pending, detail) = (QueryKey::pending_orders(), QueryKey::order(&order.id));
-    // The tray counts one fewer at once too; the next answer says the marketplace's total.
-    let listed = engine
-        .snapshot(&pending)
-        .and_then(|s| s.decode::<OrderPage>())
-        .and_then(Result::ok)
-        .filter(|page| page.orders.iter().any(|row| row.id == order.id));
-    if let Some(page) = listed
-        && order.status != OrderStatus::Pending
-    {
-        shared.set_pending_total(page.total.saturating_sub(1));
-    }
     let Ok(answered) = serde_json::to_value(order) else {
         invalidate_after_action(engine, &order.id);
         return;
     };
+    let (pending, detail) = (QueryKey::pending_orders(), QueryKey::order(&order.id));
+    let left_pending = order.status != OrderStatus::Pending;
+    if left_pending
+        && let Some(Ok(page)) = engine
+            .snapshot(&pending)
+            .and_then(|s| s.decode::<OrderPage>())
+        && page.orders.iter().any(|row| row.id == order.id)
+    {
+        // The next answer says the marketplace's own total.
+        shared.set_pending_total(page.total.saturating_sub(1));
+    }
     engine.edit_where(move |key| *key == detail, move |_| Some(answered.clone()));
-    let (id, summary) = (order.id.clone(), order.summary());
+    let id = order.id.clone();
     engine.edit_where(
         move |key| *key == pending,
         move |data| {
-            let mut page: OrderPage = serde_json::from_value(data.clone()).ok()?;
-            let at = page.orders.iter().position(|row| row.id == id)?;
-            if summary.status == OrderStatus::Pending {
-                return None;
-            }
-            page.orders.remove(at);
-            page.total = page.total.saturating_sub(1);
-            serde_json::to_value(page).ok()
+            edit_page(data, |page| {
+                let at = page.orders.iter().position(|row| row.id == id)?;
+                left_pending.then(|| {
+                    page.orders.remove(at);
+                    page.total = page.total.saturating_sub(1);
+                })
+            })
         },
     );
     let summary = order.summary();
@@ -354,14 +353,26 @@ fn show_applied(engine: &QueryEngine, shared: &Shared, order: &Order) {
     engine.edit_where(
         move |key| key.starts_with(&sales) && !key.starts_with(&details),
         move |data| {
-            let mut page: OrderPage = serde_json::from_value(data.clone()).ok()?;
-            let row = page.orders.iter_mut().find(|row| row.id == summary.id)?;
-            *row = summary.clone();
-            serde_json::to_value(page).ok()
+            edit_page(data, |page| {
+                let row = page.orders.iter_mut().find(|row| row.id == summary.id)?;
+                *row = summary.clone();
+                Some(())
+            })
         },
     );
     // The edits invalidated the lists and the detail; the figures follow.
     engine.invalidate(&QueryKey::dashboard());
+}
+
+/// `change` applied to an [`OrderPage`] held as JSON; `None` when it is not one or
+/// `change` left it as it was.
+fn edit_page(
+    data: &serde_json::Value,
+    change: impl FnOnce(&mut OrderPage) -> Option<()>,
+) -> Option<serde_json::Value> {
+    let mut page: OrderPage = serde_json::from_value(data.clone()).ok()?;
+    change(&mut page)?;
+    serde_json::to_value(page).ok()
 }
 
 impl CoreHandle {

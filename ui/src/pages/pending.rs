@@ -88,13 +88,12 @@ thread_local! {
     static SORT: std::cell::Cell<Sort> = const { std::cell::Cell::new(Sort::OldestFirst) };
 }
 
-/// How long "Confirmed Ann's order …" stays above the list.
+/// How long the "Confirmed Ann's order …" toast stays.
 const DONE_SHOWN: TimeDelta = TimeDelta::seconds(8);
 
 #[component]
 pub fn PendingPage() -> Html {
     let query = use_query::<OrderPage>(QueryKey::pending_orders());
-    let now = use_now();
     // The last action applied here (its row has left the list) and when.
     let done = use_state(|| None::<(String, DateTime<Utc>)>);
     let on_done = {
@@ -112,14 +111,7 @@ pub fn PendingPage() -> Html {
             query={query.key.clone()} snapshot={query.snapshot.clone()}
             error={query.error_message()} has_data={query.data.is_some()}>
             if let Some((text, at)) = &*done {
-                if now - *at < DONE_SHOWN {
-                    <p class="done-notice" role="status" data-testid="pending-done">
-                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M4 12.5l5 5L20 6.5" />
-                        </svg>
-                        {text.clone()}
-                    </p>
-                }
+                <DoneToast text={text.clone()} at={*at} />
             }
             if let Some(page) = &query.data {
                 <PendingList page={Rc::clone(page)} on_done={on_done} />
@@ -135,6 +127,30 @@ pub fn PendingPage() -> Html {
                 </ul>
             }
         </QueryPage>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DoneToastProps {
+    text: String,
+    at: DateTime<Utc>,
+}
+
+/// "Confirmed Ann's order …" for [`DONE_SHOWN`] after `at`; its own clock, so only the
+/// toast re-renders while it counts down.
+#[component]
+fn DoneToast(props: &DoneToastProps) -> Html {
+    let now = use_now();
+    if now - props.at >= DONE_SHOWN {
+        return html! {};
+    }
+    html! {
+        <p class="done-notice" role="status" data-testid="pending-done">
+            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                <path d="M4 12.5l5 5L20 6.5" />
+            </svg>
+            {props.text.clone()}
+        </p>
     }
 }
 

@@ -186,7 +186,7 @@ fn token_status(view: &SettingsView, form: &Form, token: TokenFor) -> String {
             "Using the token given on the command line for this run (not saved)".to_owned()
         }
         (TokenFor::Missing, Some(url))
-            if !form.demo && view.token.is_some() && typed_url.as_ref() != Some(url) =>
+            if view.token.is_some() && typed_url.as_ref() != Some(url) =>
         {
             format!("The saved token is for {url} only. Enter the token for this marketplace.")
         }
